@@ -1,0 +1,59 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AllocAnalyzers.Analysis;
+
+/// <summary>Which operations allocate a new one-dimensional array, and of what size.</summary>
+internal static class ArrayAllocations
+{
+    /// <summary>
+    /// Whether <paramref name="operation"/> is <c>new T[size]</c>, <c>GC.AllocateUninitializedArray&lt;T&gt;(size)</c> or
+    /// <c>GC.AllocateArray&lt;T&gt;(size)</c> with a size that is not a compile-time constant.
+    /// </summary>
+    public static bool IsVariableSizeAllocation(IOperation operation, KnownSymbols known, out IOperation size)
+    {
+        size = null!;
+        switch (operation)
+        {
+            case IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation
+                when !creation.DimensionSizes[0].ConstantValue.HasValue:
+                size = creation.DimensionSizes[0];
+                return true;
+            case IInvocationOperation invocation when IsGCArrayAllocation(invocation.TargetMethod, known) &&
+                                                     invocation.Arguments.Length > 0 &&
+                                                     !invocation.Arguments[0].Value.ConstantValue.HasValue:
+                size = invocation.Arguments[0].Value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Whether the allocation hands out memory that is not guaranteed to be zeroed.</summary>
+    public static bool IsUninitialized(IOperation operation) =>
+        operation is IInvocationOperation { TargetMethod.Name: "AllocateUninitializedArray" };
+
+    /// <summary>Whether the allocation asks for a pinned array (pinning cannot be kept by a pooled array).</summary>
+    public static bool MayBePinned(IOperation operation)
+    {
+        if (operation is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "pinned" &&
+                !(argument.Value.ConstantValue is { HasValue: true, Value: false }))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsGCArrayAllocation(IMethodSymbol method, KnownSymbols known) =>
+        method.Name is "AllocateUninitializedArray" or "AllocateArray" &&
+        KnownSymbols.IsType(method.ContainingType, known.GC);
+}

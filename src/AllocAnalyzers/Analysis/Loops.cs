@@ -1,0 +1,83 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AllocAnalyzers.Analysis;
+
+/// <summary>Questions about loops: which loop runs an operation on every iteration.</summary>
+internal static class Loops
+{
+    /// <summary>
+    /// The innermost loop of the same function whose body, condition or increment contains
+    /// <paramref name="operation"/>, so that it runs once per iteration. A <c>foreach</c> collection or a
+    /// <c>for</c> initializer runs once per loop, so the search continues outwards from there. Lambdas and local
+    /// functions end the search: their bodies run when called, not per iteration of the loop around them.
+    /// </summary>
+    public static ILoopOperation? GetLoopRunningEachIteration(IOperation operation)
+    {
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    return null;
+                case ILoopOperation loop when RunsEachIteration(loop, child):
+                    return loop;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The keyword that introduces a loop, for messages.</summary>
+    public static string Keyword(ILoopOperation loop) => loop.LoopKind switch
+    {
+        LoopKind.For => "for",
+        LoopKind.ForEach => "foreach",
+        LoopKind.While when loop is IWhileLoopOperation { ConditionIsTop: false } => "do",
+        _ => "while",
+    };
+
+    /// <summary>Whether <paramref name="node"/> lies inside a lambda or local function that is itself inside <paramref name="root"/>.</summary>
+    public static bool IsInsideNestedFunction(IOperation node, IOperation root)
+    {
+        for (var current = node.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool RunsEachIteration(ILoopOperation loop, IOperation child)
+    {
+        if (child == loop.Body)
+        {
+            return true;
+        }
+
+        return loop switch
+        {
+            IForLoopOperation forLoop => child == forLoop.Condition || ContainsReference(forLoop.AtLoopBottom, child),
+            IWhileLoopOperation whileLoop => child == whileLoop.Condition,
+            _ => false,
+        };
+    }
+
+    private static bool ContainsReference(System.Collections.Immutable.ImmutableArray<IOperation> operations, IOperation child)
+    {
+        foreach (var operation in operations)
+        {
+            if (operation == child)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

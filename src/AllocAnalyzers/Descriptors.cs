@@ -1,0 +1,19 @@
+using Microsoft.CodeAnalysis;
+
+namespace AllocAnalyzers;
+
+/// <summary>Every diagnostic descriptor of the package.</summary>
+internal static class Descriptors
+{
+    internal static readonly DiagnosticDescriptor PerIterationArray = Create(
+        RuleIds.PerIterationArray,
+        title: "Variable-size temporary array allocated per iteration",
+        messageFormat: "Array '{0}' of variable size is allocated on every iteration of this '{1}' loop; rent it from a pool or reuse one buffer",
+        description: "A fresh array whose size varies is allocated on each iteration of a loop and dropped at the end of it. " +
+                     "Arrays of many different sizes fragment the heap and keep memory high; renting from ArrayPool<T>.Shared " +
+                     "or reusing one capacity-rounded buffer turns them into a few reused size classes.",
+        DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true) =>
+        new(id, title, messageFormat, RuleIds.PerformanceCategory, severity, isEnabledByDefault, description, RuleIds.HelpLink(id));
+}

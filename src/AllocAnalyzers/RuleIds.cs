@@ -1,0 +1,12 @@
+namespace AllocAnalyzers;
+
+/// <summary>Every rule identifier, and the one place help links are built.</summary>
+internal static partial class RuleIds
+{
+    internal const string PerIterationArray = "ALLOC001";
+
+    internal const string PerformanceCategory = "Performance";
+
+    /// <summary>The documentation page of a rule; <c>DocsBaseUrl</c> is generated from Directory.Build.props.</summary>
+    internal static string HelpLink(string id) => DocsBaseUrl + id + ".md";
+}

@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using AllocAnalyzers.Analysis;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AllocAnalyzers.Rules;
+
+/// <summary>ALLOC001: a variable-size array allocated on every iteration of a loop and dropped at its end.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.PerIterationArray);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var known = new KnownSymbols(start.Compilation);
+            start.RegisterOperationAction(c => Analyze(c, known), OperationKind.ArrayCreation);
+            if (known.GC is not null)
+            {
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (ArrayAllocations.IsGCArrayAllocation(((IInvocationOperation)c.Operation).TargetMethod, known))
+                        {
+                            Analyze(c, known);
+                        }
+                    },
+                    OperationKind.Invocation);
+            }
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols known)
+    {
+        var allocation = context.Operation;
+        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, collectUses: false, context.CancellationToken, out var temporary) ||
+            temporary is null)
+        {
+            return;
+        }
+
+        var name = temporary.Local?.Name ?? allocation.Syntax.ToString();
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.PerIterationArray,
+            allocation.Syntax.GetLocation(),
+            name,
+            Loops.Keyword(temporary.Loop)));
+    }
+}
