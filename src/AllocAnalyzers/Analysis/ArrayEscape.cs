@@ -197,6 +197,12 @@ internal sealed class ArrayEscape
                 Record(kind, ArrayUseKind.ForEach, value, forEach);
                 return true;
 
+            case IConversionOperation { Parent: IForEachLoopOperation forEach } conversion
+                when conversion.Operand == value && conversion.IsImplicit && forEach.Collection == conversion:
+                // foreach over an array converts it to IEnumerable in the tree, but the compiler indexes the array.
+                Record(kind, ArrayUseKind.ForEach, value, forEach);
+                return true;
+
             case IConversionOperation conversion when conversion.Operand == value:
                 if (conversion.Conversion.IsIdentity)
                 {
