@@ -236,9 +236,12 @@ internal sealed class BufferRewrite
                 return true;
             case IInvocationOperation { TargetMethod: { Name: "Max", ContainingType: { Name: "Math", ContainingNamespace.Name: "System" } } } invocation:
                 return invocation.Arguments.Any(a => IsNonNegative(a.Value, depth + 1));
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.And or BinaryOperatorKind.RightShift } binary:
-                return IsNonNegative(binary.LeftOperand, depth + 1) &&
-                       (binary.OperatorKind == BinaryOperatorKind.RightShift || IsNonNegative(binary.RightOperand, depth + 1));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.And } and:
+                return IsNonNegative(and.LeftOperand, depth + 1) || IsNonNegative(and.RightOperand, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder or BinaryOperatorKind.RightShift } binary:
+                return IsNonNegative(binary.LeftOperand, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide:
+                return IsNonNegative(divide.LeftOperand, depth + 1) && IsNonNegative(divide.RightOperand, depth + 1);
             case ILocalReferenceOperation local when depth < 2:
                 return SingleInitializer(local.Local) is { } initializer && IsNonNegative(initializer, depth + 1);
             default:
@@ -393,7 +396,7 @@ internal sealed class BufferRewrite
             return false;
         }
 
-        var ours = arguments.FirstOrDefault(a => a.Value == use.Reference);
+        var ours = arguments.FirstOrDefault(a => StripImplicitConversions(a.Value) == use.Reference);
         if (ours?.Parameter is not { } parameter || arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray))
         {
             return false;

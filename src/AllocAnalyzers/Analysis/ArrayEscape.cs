@@ -203,6 +203,11 @@ internal sealed class ArrayEscape
                 Record(kind, ArrayUseKind.ForEach, value, forEach);
                 return true;
 
+            case IConversionOperation { IsImplicit: true, Conversion.IsReference: true, Parent: IArgumentOperation argument } conversion
+                when conversion.Operand == value && conversion.Type?.SpecialType is SpecialType.System_Array or SpecialType.System_Object:
+                // Array.Copy(Array, Array, int) and the like: judged by the call, as if the array were passed as it is.
+                return ArgumentStaysLocal(argument, value, kind, region, depth);
+
             case IConversionOperation conversion when conversion.Operand == value:
                 if (conversion.Conversion.IsIdentity)
                 {

@@ -41,7 +41,7 @@ internal sealed class KnownSymbols
         AddBorrower("System.Text.Encoder", "GetBytes", "GetByteCount", "Convert");
         AddBorrower("System.Text.Decoder", "GetChars", "GetCharCount", "Convert");
         AddBorrower("System.Text.StringBuilder", "Append", "Insert");
-        AddBorrower("System.String", ".ctor");
+        AddBorrower("System.String", ".ctor", "Join", "Concat");
         AddBorrower("System.BitConverter", "ToBoolean", "ToChar", "ToDouble", "ToHalf", "ToInt16", "ToInt32", "ToInt64", "ToSingle", "ToString", "ToUInt16", "ToUInt32", "ToUInt64", "TryWriteBytes");
         AddBorrower("System.Convert", "ToBase64String", "ToBase64CharArray", "ToHexString", "ToHexStringLower", "FromBase64CharArray", "TryToBase64Chars");
         AddBorrower("System.Random", "NextBytes");

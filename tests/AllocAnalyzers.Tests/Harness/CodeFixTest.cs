@@ -144,7 +144,35 @@ public class CodeFixTest<TAnalyzer, TFixer> : AnalyzerTest<TAnalyzer>
         return null;
     }
 
+    /// <summary>Fix All in <paramref name="scope"/>, repeated from the first remaining diagnostic (as roslyn-sdk does), bounded.</summary>
     private async Task<Solution> ApplyFixAllAsync(Solution solution, FixAllScope scope, CancellationToken cancellationToken)
+    {
+        var bound = Math.Max(1, (await GetAnalyzerDiagnosticsAsync(solution, cancellationToken)).Count(IsFixable));
+        var seen = new HashSet<string> { await SnapshotAsync(solution, cancellationToken) };
+        for (var iteration = 0; ; iteration++)
+        {
+            var next = await ApplyFixAllOnceAsync(solution, scope, cancellationToken);
+            if (!seen.Add(await SnapshotAsync(next, cancellationToken)))
+            {
+                // Nothing changed (or a state came back): done, or a loop if a state recurred.
+                if (await SnapshotAsync(next, cancellationToken) != await SnapshotAsync(solution, cancellationToken))
+                {
+                    throw new VerificationException($"Fix All loop detected in {scope} scope.");
+                }
+
+                return solution;
+            }
+
+            if (iteration >= bound)
+            {
+                throw new VerificationException($"Fix All in {scope} scope did not converge after {bound} iterations.");
+            }
+
+            solution = next;
+        }
+    }
+
+    private async Task<Solution> ApplyFixAllOnceAsync(Solution solution, FixAllScope scope, CancellationToken cancellationToken)
     {
         var provider = Fixer.GetFixAllProvider() ?? throw new VerificationException($"{typeof(TFixer).Name} has no Fix All provider.");
         if (!provider.GetSupportedFixAllScopes().Contains(scope))
