@@ -30,6 +30,7 @@ public sealed class PackageEndToEndTests : IClassFixture<PackageEndToEndTests.Pa
     [Fact]
     public async Task Build_Fails_WithAlloc001AndItsHelpLink_WhenWarningsAreErrors()
     {
+        _output.WriteLine(_package.PackSummary);
         var consumer = _package.CopyConsumer("warnaserror");
 
         var build = await _package.DotnetAsync(consumer.Directory, "build", consumer.Project, "-warnaserror", "--no-incremental", "-nodeReuse:false", "-tl:off");
@@ -43,6 +44,7 @@ public sealed class PackageEndToEndTests : IClassFixture<PackageEndToEndTests.Pa
     [Fact]
     public async Task Format_RentsTheArraysFromArrayPool_AndTheProgramPrintsTheSame()
     {
+        _output.WriteLine(_package.PackSummary);
         var consumer = _package.CopyConsumer("format");
         var original = File.ReadAllText(consumer.Program);
 
@@ -107,11 +109,15 @@ public sealed class PackageEndToEndTests : IClassFixture<PackageEndToEndTests.Pa
         public string Feed { get; }
         public string Packages { get; }
 
+        /// <summary>The pack command and its duration, for the tests' output.</summary>
+        public string PackSummary { get; private set; } = "";
+
         public async Task InitializeAsync()
         {
             var project = Path.Combine(RepositoryRoot, "src", "AllocAnalyzers.Package", "AllocAnalyzers.Package.csproj");
             var pack = await DotnetAsync(RepositoryRoot, "pack", project, "-c", "Release", "-o", Feed,
                 "-p:PackageVersion=" + Version, "--artifacts-path", Path.Combine(_root.FullName, "artifacts"), "-nodeReuse:false", "-tl:off");
+            PackSummary = pack.Summary;
             var package = Path.Combine(Feed, $"AllocAnalyzers.{Version}.nupkg");
             if (pack.ExitCode != 0 || !File.Exists(package))
             {
