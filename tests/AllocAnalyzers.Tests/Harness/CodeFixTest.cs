@@ -71,6 +71,17 @@ public class CodeFixTest<TAnalyzer, TFixer> : AnalyzerTest<TAnalyzer>
         }
     }
 
+    /// <summary>
+    /// The first document after applying every offered fix one at a time (no expectations checked): for tests that
+    /// compile and run the code before and after.
+    /// </summary>
+    public async Task<string> ApplyFixesAsync(CancellationToken cancellationToken = default)
+    {
+        var sources = ParseSources(TestCode, AdditionalSources, OtherProjectSources);
+        var solution = await ApplyOneAtATimeAsync(CreateSolution(sources.Select(s => s.Text).ToList()), cancellationToken);
+        return (await OrderedDocuments(solution)[0].GetTextAsync(cancellationToken)).ToString();
+    }
+
     private static List<string> Pad(List<string> fixedOnes, List<string> originals) =>
         fixedOnes.Count == originals.Count ? fixedOnes : originals.Select((o, i) => i < fixedOnes.Count ? fixedOnes[i] : o).ToList();
 
