@@ -658,6 +658,62 @@ public sealed class ArrayPoolRentalFixTests
             """,
     }.RunAsync();
 
+    [Fact]
+    public Task TheRulePageExample_IsWhatTheFixProduces() => new Test
+    {
+        TestCode = """
+            using System.IO;
+            using System.Security.Cryptography;
+
+            record FileEntry(string Path, int Length);
+
+            class C
+            {
+                void M(FileEntry[] files, HashAlgorithm hash)
+                {
+                    foreach (var file in files)
+                    {
+                        var buffer = [|new byte[file.Length]|];
+                        using var stream = File.OpenRead(file.Path);
+                        stream.ReadExactly(buffer);
+                        hash.TransformBlock(buffer, 0, buffer.Length, null, 0);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Buffers;
+            using System.IO;
+            using System.Security.Cryptography;
+
+            record FileEntry(string Path, int Length);
+
+            class C
+            {
+                void M(FileEntry[] files, HashAlgorithm hash)
+                {
+                    foreach (var file in files)
+                    {
+                        int bufferLength = file.Length;
+                        var buffer = ArrayPool<byte>.Shared.Rent(bufferLength);
+                        try
+                        {
+                            Array.Clear(buffer, 0, bufferLength);
+                            using var stream = File.OpenRead(file.Path);
+                            stream.ReadExactly(buffer.AsSpan(0, bufferLength));
+                            hash.TransformBlock(buffer, 0, bufferLength, null, 0);
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
     // ---- not offered -------------------------------------------------------------------------------------------
 
     [Fact]
