@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using AllocAnalyzers.Analysis;
 using AllocAnalyzers.CodeFixes.FixAll;
 using AllocAnalyzers.CodeFixes.Rewrites;
+using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -67,7 +68,7 @@ public sealed class ArrayPoolRentalFixer : CodeFixProvider
 
         var known = new KnownSymbols(model.Compilation);
         if (known.ArrayPool is null ||
-            !ArrayEscape.IsPerIterationTemporary(allocation, known, collectUses: true, cancellationToken, out var temporary) ||
+            !ArrayEscape.IsPerIterationTemporary(allocation, known, UserBorrowers(document, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
             temporary is null ||
             ArrayAllocations.MayBePinned(allocation) ||
             BufferRewrite.TryCreate(temporary, model, known, cancellationToken) is not { } plan)
@@ -118,6 +119,11 @@ public sealed class ArrayPoolRentalFixer : CodeFixProvider
         newDocument = await DocumentRewrite.FinishAsync(newDocument, cancellationToken).ConfigureAwait(false);
         return await DocumentRewrite.IntroducesErrorsAsync(document, newDocument, cancellationToken).ConfigureAwait(false) ? null : newDocument;
     }
+
+    private static NonRetainingMethods UserBorrowers(Document document, SyntaxTree tree) =>
+        document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(NonRetainingMethods.Key, out var value)
+            ? NonRetainingMethods.Parse(value)
+            : NonRetainingMethods.None;
 
     private static ExpressionSyntax PoolExpression(SyntaxGenerator generator, INamedTypeSymbol arrayPoolOfT) =>
         MemberAccessExpression(

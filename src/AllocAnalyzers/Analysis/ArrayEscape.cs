@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
+using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -73,13 +74,15 @@ internal sealed class ArrayEscape
     private const int MaxCallDepth = 3;
 
     private readonly KnownSymbols _known;
+    private readonly NonRetainingMethods _userBorrowers;
     private readonly List<ArrayUse>? _uses;
     private readonly CancellationToken _cancellationToken;
     private bool _hitDepthLimit;
 
-    private ArrayEscape(KnownSymbols known, List<ArrayUse>? uses, CancellationToken cancellationToken)
+    private ArrayEscape(KnownSymbols known, NonRetainingMethods userBorrowers, List<ArrayUse>? uses, CancellationToken cancellationToken)
     {
         _known = known;
+        _userBorrowers = userBorrowers;
         _uses = uses;
         _cancellationToken = cancellationToken;
     }
@@ -91,6 +94,7 @@ internal sealed class ArrayEscape
     public static bool IsPerIterationTemporary(
         IOperation allocation,
         KnownSymbols known,
+        NonRetainingMethods userBorrowers,
         bool collectUses,
         CancellationToken cancellationToken,
         out PerIterationTemporary? temporary)
@@ -103,7 +107,7 @@ internal sealed class ArrayEscape
         }
 
         var uses = collectUses ? new List<ArrayUse>() : null;
-        var walker = new ArrayEscape(known, uses, cancellationToken);
+        var walker = new ArrayEscape(known, userBorrowers, uses, cancellationToken);
         ILocalSymbol? local = null;
         switch (allocation.Parent)
         {
@@ -276,7 +280,7 @@ internal sealed class ArrayEscape
             return true;
         }
 
-        if (_known.IsBorrowingApi(method))
+        if (_known.IsBorrowingApi(method) || _userBorrowers.Contains(method))
         {
             if (ReturnsTask(method) && !IsAwaited(call))
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AllocAnalyzers.Analysis;
+using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,7 +21,8 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var known = new KnownSymbols(start.Compilation);
-            start.RegisterOperationAction(c => Analyze(c, known), OperationKind.ArrayCreation);
+            var options = new NonRetainingMethods.Reader();
+            start.RegisterOperationAction(c => Analyze(c, known, options), OperationKind.ArrayCreation);
             if (known.GC is not null)
             {
                 start.RegisterOperationAction(
@@ -28,7 +30,7 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
                     {
                         if (ArrayAllocations.IsGCArrayAllocation(((IInvocationOperation)c.Operation).TargetMethod, known))
                         {
-                            Analyze(c, known);
+                            Analyze(c, known, options);
                         }
                     },
                     OperationKind.Invocation);
@@ -36,10 +38,11 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownSymbols known)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, NonRetainingMethods.Reader options)
     {
         var allocation = context.Operation;
-        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, collectUses: false, context.CancellationToken, out var temporary) ||
+        var userBorrowers = options.For(context.Options, allocation.Syntax.SyntaxTree);
+        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, userBorrowers, collectUses: false, context.CancellationToken, out var temporary) ||
             temporary is null)
         {
             return;

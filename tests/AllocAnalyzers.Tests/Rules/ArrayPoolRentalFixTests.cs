@@ -714,6 +714,71 @@ public sealed class ArrayPoolRentalFixTests
             """,
     }.RunAsync();
 
+    [Fact]
+    public Task MethodsDeclaredNonRetaining_MoveToTheirBoundedOverload() => new Test
+    {
+        EditorConfig = """
+            [*.cs]
+            alloc_analyzers.non_retaining_methods = Lib.Hasher.Feed
+            """,
+        TestCode = """
+            namespace Lib
+            {
+                public abstract class Hasher
+                {
+                    public abstract void Feed(byte[] data);
+                    public abstract void Feed(byte[] data, int offset, int count);
+                }
+
+                class C
+                {
+                    void M(Hasher hasher, string[] names)
+                    {
+                        foreach (var name in names)
+                        {
+                            var buffer = [|new byte[name.Length]|];
+                            hasher.Feed(buffer);
+                        }
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Buffers;
+
+            namespace Lib
+            {
+                public abstract class Hasher
+                {
+                    public abstract void Feed(byte[] data);
+                    public abstract void Feed(byte[] data, int offset, int count);
+                }
+
+                class C
+                {
+                    void M(Hasher hasher, string[] names)
+                    {
+                        foreach (var name in names)
+                        {
+                            int bufferLength = name.Length;
+                            var buffer = ArrayPool<byte>.Shared.Rent(bufferLength);
+                            try
+                            {
+                                Array.Clear(buffer, 0, bufferLength);
+                                hasher.Feed(buffer, 0, bufferLength);
+                            }
+                            finally
+                            {
+                                ArrayPool<byte>.Shared.Return(buffer);
+                            }
+                        }
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
     // ---- not offered -------------------------------------------------------------------------------------------
 
     [Fact]
@@ -730,6 +795,21 @@ public sealed class ArrayPoolRentalFixTests
             }
         }
         """, ReferenceSet.NetStandard20);
+
+    [Fact]
+    public Task NotOffered_OnNetFrameworkWithoutSystemBuffers() => NoFix("""
+        class C
+        {
+            void M(System.IO.Stream stream, string[] names)
+            {
+                foreach (var name in names)
+                {
+                    var buffer = [|new byte[name.Length]|];
+                    stream.Read(buffer, 0, buffer.Length);
+                }
+            }
+        }
+        """, ReferenceSet.Net472);
 
     [Fact]
     public Task NotOffered_InIterators() => NoFix("""

@@ -298,6 +298,68 @@ public sealed class PerIterationArrayTests
             protected virtual void Process(byte[] data) { }
         """);
 
+    private const string UserBorrowerSource = """
+        namespace Lib
+        {
+            public abstract class Hasher
+            {
+                public abstract void Feed(byte[] data);
+                public abstract void Feed(byte[] data, int offset, int count);
+            }
+
+            class C
+            {
+                void M(Hasher hasher, int[] sizes)
+                {
+                    foreach (var size in sizes)
+                    {
+                        var buffer = {|#0:new byte[size]|};
+                        hasher.Feed(buffer);
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task DoesNotReport_WhenAnOverridableMethodReceivesIt_WithoutTheOption() => new AnalyzerOnly
+    {
+        TestCode = UserBorrowerSource,
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("Lib.Hasher.Feed")]
+    [InlineData("Hasher.Feed")]
+    [InlineData("Other.Thing, M:Lib.Hasher.Feed(System.Byte[])")]
+    public async Task Reports_WhenTheOptionDeclaresTheMethodNonRetaining(string value)
+    {
+        var test = new AnalyzerOnly
+        {
+            TestCode = UserBorrowerSource,
+            EditorConfig = $"""
+                root = true
+
+                [*.cs]
+                alloc_analyzers.non_retaining_methods = {value}
+                """,
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", "foreach"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task OptionNamingAnotherOverloadByDocumentationId_DoesNotCoverThisOne()
+    {
+        await new AnalyzerOnly
+        {
+            TestCode = UserBorrowerSource,
+            EditorConfig = """
+                [*.cs]
+                alloc_analyzers.non_retaining_methods = M:Lib.Hasher.Feed(System.Byte[],System.Int32,System.Int32)
+                """,
+        }.RunAsync();
+    }
+
     [Fact]
     public Task DoesNotReport_InGeneratedCode() => new AnalyzerOnly
     {
