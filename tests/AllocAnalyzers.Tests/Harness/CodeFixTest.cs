@@ -122,14 +122,15 @@ public class CodeFixTest<TAnalyzer, TFixer> : AnalyzerTest<TAnalyzer>
                 return solution;
             }
 
-            if (iteration >= bound)
-            {
-                throw new VerificationException($"The fixes did not converge: a fix was still offered after {bound} iterations.");
-            }
-
+            // A loop is checked first: a fix that undoes the previous one would otherwise be reported as merely slow.
             if (!seen.Add(await SnapshotAsync(next, cancellationToken)))
             {
                 throw new VerificationException($"Fix loop detected: iteration {iteration + 1} produced code seen before.");
+            }
+
+            if (iteration >= bound)
+            {
+                throw new VerificationException($"The fixes did not converge: a fix was still offered after {bound} iterations.");
             }
 
             solution = next;
