@@ -337,15 +337,18 @@ public class AnalyzerTest<TAnalyzer>
         foreach (var document in documents)
         {
             var text = document.GetTextAsync().Result.ToString();
-            var inserts = new List<(int Position, int Order, string Text)>();
+            // Inserted back to front, so at one position what must end up last goes in first. The text must read: closes,
+            // then empty spans, then opens from the longest span to the shortest (outer before inner).
+            var inserts = new List<(int Position, int Rank, int Length, string Text)>();
             foreach (var d in actual.Where(d => d.Location.IsInSource && d.Location.SourceTree?.FilePath == document.FilePath))
             {
-                inserts.Add((d.Location.SourceSpan.Start, 1, "{|" + d.Id + ":"));
-                inserts.Add((d.Location.SourceSpan.End, 0, "|}"));
+                var span = d.Location.SourceSpan;
+                inserts.Add((span.Start, span.IsEmpty ? 2 : 0, span.Length, "{|" + d.Id + ":"));
+                inserts.Add((span.End, span.IsEmpty ? 1 : 3, 0, "|}"));
             }
 
             var builder = new StringBuilder(text);
-            foreach (var insert in inserts.OrderByDescending(i => i.Position).ThenBy(i => i.Order))
+            foreach (var insert in inserts.OrderByDescending(i => i.Position).ThenBy(i => i.Rank).ThenBy(i => i.Length))
             {
                 builder.Insert(insert.Position, insert.Text);
             }
