@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.Text;
 
@@ -34,7 +35,14 @@ public static class Markup
                     throw new FormatException($"Markup '{{|' at offset {i} has no ':' after its name.");
                 }
 
-                open.Push((markup.Substring(i + 2, colon - i - 2), text.Length));
+                var name = markup.Substring(i + 2, colon - i - 2);
+                if (name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '#'))
+                {
+                    // Otherwise a missing ':' would take everything up to the next one as the name.
+                    throw new FormatException($"Markup '{{|' at offset {i} has name '{name}', which is neither a diagnostic id nor a #key.");
+                }
+
+                open.Push((name, text.Length));
                 i = colon;
             }
             else if (Starts(markup, i, "|]") || Starts(markup, i, "|}"))
