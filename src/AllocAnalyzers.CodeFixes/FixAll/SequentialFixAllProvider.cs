@@ -11,8 +11,8 @@ using Microsoft.CodeAnalysis.CodeFixes;
 namespace AllocAnalyzers.CodeFixes.FixAll;
 
 /// <summary>
-/// Fix All that applies a document's fixes one after another, last site first, re-planning each against the
-/// already-rewritten document. Merging independent text edits would lose overlapping rewrites (a fix that wraps the
+/// Fix All that applies a document's fixes one after another in document order (as one-at-a-time fixing does),
+/// re-planning each against the already-rewritten document. Merging independent text edits would lose overlapping rewrites (a fix that wraps the
 /// rest of a block in <c>try</c> contains the next site), so each site is found again through an annotation.
 /// </summary>
 internal sealed class SequentialFixAllProvider : FixAllProvider
@@ -72,7 +72,7 @@ internal sealed class SequentialFixAllProvider : FixAllProvider
         }
 
         document = document.WithSyntaxRoot(root.ReplaceNodes(sites.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(sites[original])));
-        for (var i = annotations.Count - 1; i >= 0; i--)
+        for (var i = 0; i < annotations.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var currentRoot = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;

@@ -46,6 +46,7 @@ internal sealed class BufferRewrite
     /// <summary>Statements after the declaration: the rest of the iteration that uses the array.</summary>
     public IReadOnlyList<StatementSyntax> Rest { get; private set; } = Array.Empty<StatementSyntax>();
     public ExpressionSyntax AllocationSyntax => (ExpressionSyntax)_temporary.Allocation.Syntax;
+    public PerIterationTemporary Temporary => _temporary;
     public ITypeSymbol ElementType => ((IArrayTypeSymbol)_temporary.Allocation.Type!).ElementType;
     public string LocalName => _local.Name;
 
@@ -58,6 +59,8 @@ internal sealed class BufferRewrite
     /// <summary>Whether the requested range must be zeroed to keep the contents a fresh array had.</summary>
     public bool NeedsClear { get; private set; }
     public bool IsInAsyncFunction { get; private set; }
+    /// <summary>Whether the function is an iterator (a <c>finally</c> there runs only if the caller disposes it).</summary>
+    public bool ContainsYield { get; private set; }
 
     public static BufferRewrite? TryCreate(PerIterationTemporary temporary, SemanticModel model, KnownSymbols known, CancellationToken cancellationToken)
     {
@@ -93,6 +96,20 @@ internal sealed class BufferRewrite
             : LocalDeclarationStatement(VariableDeclaration(PredefinedType(Token(SyntaxKind.IntKeyword)))
                     .AddVariables(VariableDeclarator(SizeName).WithInitializer(EqualsValueClause(IntroducedSizeValue.WithoutTrivia()))))
                 .WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>Puts the <see cref="IntroducedSizeDeclaration"/> (if any) before the statement at <paramref name="index"/>, taking over its leading trivia.</summary>
+    public SyntaxList<StatementSyntax> WithIntroducedSize(SyntaxList<StatementSyntax> statements, int index)
+    {
+        if (IntroducedSizeDeclaration() is not { } sizeDeclaration)
+        {
+            return statements;
+        }
+
+        var statement = statements[index];
+        return statements
+            .Replace(statement, statement.WithLeadingTrivia(ElasticMarker))
+            .Insert(index, sizeDeclaration.WithLeadingTrivia(statement.GetLeadingTrivia()));
+    }
 
     /// <summary><c>Array.Clear(buffer, 0, size);</c></summary>
     public StatementSyntax ClearStatement(SyntaxGenerator generator) =>
@@ -133,10 +150,12 @@ internal sealed class BufferRewrite
             }
         }
 
-        if (!TryPlanSize() || GetContainingFunction() is not { } function || ContainsYield(function))
+        if (!TryPlanSize() || GetContainingFunction() is not { } function)
         {
             return false;
         }
+
+        ContainsYield = ContainsYieldStatement(function);
 
         IsInAsyncFunction = IsAsync(function);
         foreach (var use in _temporary.Uses)
@@ -841,7 +860,7 @@ internal sealed class BufferRewrite
     private SyntaxNode? GetContainingFunction() =>
         Declaration.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
 
-    private static bool ContainsYield(SyntaxNode function) =>
+    private static bool ContainsYieldStatement(SyntaxNode function) =>
         function.DescendantNodes(n => n == function || n is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
             .Any(n => n is YieldStatementSyntax);
 

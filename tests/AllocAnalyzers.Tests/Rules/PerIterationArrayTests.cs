@@ -4,7 +4,7 @@ using AllocAnalyzers.Rules;
 using AllocAnalyzers.Tests.Harness;
 using Microsoft.CodeAnalysis.CSharp;
 using static AllocAnalyzers.Tests.Harness.DiagnosticResult;
-using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.ArrayPoolRentalFixer>;
+using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.PerIterationArrayFixer>;
 using AnalyzerOnly = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer>;
 
 namespace AllocAnalyzers.Tests.Rules;

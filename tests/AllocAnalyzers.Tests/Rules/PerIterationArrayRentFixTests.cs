@@ -1,12 +1,13 @@
 using System.Threading.Tasks;
+using AllocAnalyzers.CodeFixes.Rules;
 using AllocAnalyzers.Tests.Harness;
 using Microsoft.CodeAnalysis.CSharp;
-using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.ArrayPoolRentalFixer>;
+using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.PerIterationArrayFixer>;
 
 namespace AllocAnalyzers.Tests.Rules;
 
 /// <summary>ALLOC001's "Rent from ArrayPool&lt;T&gt;.Shared": the fixed code, and where the fix is not offered.</summary>
-public sealed class ArrayPoolRentalFixTests
+public sealed class PerIterationArrayRentFixTests
 {
     [Fact]
     public Task RentsAndReturnsInFinally_RewritesLength_ClearsRange() => new Test
@@ -782,7 +783,7 @@ public sealed class ArrayPoolRentalFixTests
     // ---- not offered -------------------------------------------------------------------------------------------
 
     [Fact]
-    public Task NotOffered_OnNetStandard20WithoutSystemBuffers() => NoFix("""
+    public Task RentalNotOffered_OnNetStandard20WithoutSystemBuffers() => NoFix("""
         class C
         {
             void M(System.IO.Stream stream, string[] names)
@@ -794,10 +795,10 @@ public sealed class ArrayPoolRentalFixTests
                 }
             }
         }
-        """, ReferenceSet.NetStandard20);
+        """, ReferenceSet.NetStandard20, PerIterationArrayFixer.RentEquivalenceKey);
 
     [Fact]
-    public Task NotOffered_OnNetFrameworkWithoutSystemBuffers() => NoFix("""
+    public Task RentalNotOffered_OnNetFrameworkWithoutSystemBuffers() => NoFix("""
         class C
         {
             void M(System.IO.Stream stream, string[] names)
@@ -809,10 +810,10 @@ public sealed class ArrayPoolRentalFixTests
                 }
             }
         }
-        """, ReferenceSet.Net472);
+        """, ReferenceSet.Net472, PerIterationArrayFixer.RentEquivalenceKey);
 
     [Fact]
-    public Task NotOffered_InIterators() => NoFix("""
+    public Task RentalNotOffered_InIterators() => NoFix("""
         using System.Collections.Generic;
 
         class C
@@ -826,7 +827,7 @@ public sealed class ArrayPoolRentalFixTests
                 }
             }
         }
-        """);
+        """, key: PerIterationArrayFixer.RentEquivalenceKey);
 
     [Theory]
     [InlineData("Console.WriteLine(buffer[1]);")]
@@ -915,9 +916,10 @@ public sealed class ArrayPoolRentalFixTests
         }
         """);
 
-    private static Task NoFix(string source, ReferenceSet references = ReferenceSet.Net80) => new Test
+    private static Task NoFix(string source, ReferenceSet references = ReferenceSet.Net80, string? key = null) => new Test
     {
         ReferenceSet = references,
+        CodeActionEquivalenceKey = key,
         TestCode = source,
         FixedCode = source,
     }.RunAsync();

@@ -1,15 +1,16 @@
 using System.Threading.Tasks;
+using AllocAnalyzers.CodeFixes.Rules;
 using AllocAnalyzers.Tests.Harness;
-using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.ArrayPoolRentalFixer>;
+using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.PerIterationArrayFixer>;
 
 namespace AllocAnalyzers.Tests.Rules;
 
 /// <summary>
-/// The rental fix keeps behaviour: each program is compiled and run before and after applying every offered fix,
+/// Both ALLOC001 fixes keep behaviour: each program is compiled and run before and after applying every offered fix,
 /// and must return the same text (or throw the same exception type). The programs are built around the ways a
 /// pooled array differs from a fresh one: it is longer, it is not zeroed, and it must go back exactly once.
 /// </summary>
-public sealed class ArrayPoolRentalBehaviourTests
+public sealed class PerIterationArrayBehaviourTests
 {
     [Theory]
     [InlineData("StaleContents", """
@@ -70,8 +71,8 @@ public sealed class ArrayPoolRentalBehaviourTests
         // The pool still works after the exception: the array went back exactly once.
         for (int size = 1; size < 4; size++)
         {
-            var buffer = new int[size];
-            sb.Append(buffer[0]).Append(buffer.Length);
+            var again = new int[size];
+            sb.Append(again[0]).Append(again.Length);
         }
         return sb.ToString();
         """)]
@@ -150,12 +151,14 @@ public sealed class ArrayPoolRentalBehaviourTests
             }
             """;
 
-        var fixedSource = await new Test { TestCode = source }.ApplyFixesAsync();
-
-        Assert.True(fixedSource.Contains("ArrayPool<", System.StringComparison.Ordinal), $"{name}: no fix was applied.{System.Environment.NewLine}{fixedSource}");
         var before = ProgramRunner.Run(source);
-        var after = ProgramRunner.Run(fixedSource);
-        Assert.Equal(before, after);
+        foreach (var (key, marker) in new[] { (PerIterationArrayFixer.RentEquivalenceKey, "ArrayPool<"), (PerIterationArrayFixer.ReuseEquivalenceKey, "Array.Empty<") })
+        {
+            var fixedSource = await new Test { TestCode = source, CodeActionEquivalenceKey = key }.ApplyFixesAsync();
+
+            Assert.True(fixedSource.Contains(marker, System.StringComparison.Ordinal), $"{name}: {key} was not applied.{System.Environment.NewLine}{fixedSource}");
+            Assert.Equal(before, ProgramRunner.Run(fixedSource));
+        }
     }
 
     [Fact]
