@@ -667,11 +667,7 @@ internal sealed class BufferRewrite
 
     private bool IsBoundedRead(IOperation value)
     {
-        value = StripImplicitConversions(value);
-        if (value is IAwaitOperation awaited)
-        {
-            value = awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? inner : awaited.Operation;
-        }
+        value = UnwrapAwait(StripImplicitConversions(value));
 
         if (value is not IInvocationOperation invocation ||
             !invocation.TargetMethod.Name.StartsWith("Read", StringComparison.Ordinal) && !invocation.TargetMethod.Name.StartsWith("Receive", StringComparison.Ordinal) ||
@@ -763,11 +759,7 @@ internal sealed class BufferRewrite
             return false;
         }
 
-        if (expression is IAwaitOperation awaited)
-        {
-            expression = awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? inner : awaited.Operation;
-        }
-
+        expression = UnwrapAwait(expression);
         if (expression is not IInvocationOperation invocation || !_known.IsBorrowingApi(invocation.TargetMethod))
         {
             return false;
@@ -856,6 +848,11 @@ internal sealed class BufferRewrite
 
         return operation!;
     }
+
+    /// <summary>The awaited call of <c>await x</c> or <c>await x.ConfigureAwait(…)</c>; anything else as it is.</summary>
+    private static IOperation UnwrapAwait(IOperation operation) => operation is IAwaitOperation awaited
+        ? awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? inner : awaited.Operation
+        : operation;
 
     private SyntaxNode? GetContainingFunction() =>
         Declaration.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);

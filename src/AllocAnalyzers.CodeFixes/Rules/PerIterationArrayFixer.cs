@@ -62,7 +62,7 @@ public sealed class PerIterationArrayFixer : CodeFixProvider
         }
 
         var known = new KnownSymbols(model.Compilation);
-        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, UserBorrowers(document, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
+        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
             temporary is null ||
             ArrayAllocations.MayBePinned(allocation) ||
             BufferRewrite.TryCreate(temporary, model, known, cancellationToken) is not { } plan)
@@ -87,8 +87,4 @@ public sealed class PerIterationArrayFixer : CodeFixProvider
         return await DocumentRewrite.IntroducesErrorsAsync(document, newDocument, cancellationToken).ConfigureAwait(false) ? null : newDocument;
     }
 
-    private static NonRetainingMethods UserBorrowers(Document document, SyntaxTree tree) =>
-        document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(NonRetainingMethods.Key, out var value)
-            ? NonRetainingMethods.Parse(value)
-            : NonRetainingMethods.None;
 }

@@ -55,6 +55,10 @@ internal sealed class NonRetainingMethods
                _entries.Contains(type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)) + "." + definition.Name);
     }
 
+    /// <summary>Reads the option from one tree's options (parsed each time: for code fixes, not hot paths).</summary>
+    public static NonRetainingMethods Read(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
+        provider.GetOptions(tree).TryGetValue(Key, out var value) ? Parse(value) : None;
+
     /// <summary>Reads the option for one syntax tree, parsing each distinct value once per compilation.</summary>
     internal sealed class Reader
     {
