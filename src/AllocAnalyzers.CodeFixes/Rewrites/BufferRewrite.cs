@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using static AllocAnalyzers.Analysis.OperationShapes;
 using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -166,7 +167,8 @@ internal sealed class BufferRewrite
             }
         }
 
-        NeedsClear = !ArrayAllocations.IsUninitialized(_temporary.Allocation) && !(Rest.Count > 0 && FullyWrites(Rest[0]));
+        var proof = new FullWriteProof(_local, ElementType, _model, _known, IsExactlySize, _cancellationToken);
+        NeedsClear = !ArrayAllocations.IsUninitialized(_temporary.Allocation) && !(Rest.Count > 0 && proof.FullyWrites(Rest[0]));
         return true;
     }
 
@@ -287,7 +289,7 @@ internal sealed class BufferRewrite
             }
         }
 
-        return StripImplicitConversions(_model.GetOperation(initializer.Value, _cancellationToken));
+        return _model.GetOperation(initializer.Value, _cancellationToken) is { } value ? StripImplicitConversions(value) : null;
     }
 
     private static bool IsWriteContext(ExpressionSyntax expression) => expression.Parent switch
@@ -599,7 +601,6 @@ internal sealed class BufferRewrite
 
     // ---- bounds proofs -----------------------------------------------------------------------------------------
 
-    private static bool IsZero(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: 0 or 0L };
 
     /// <summary>The value is exactly the requested size.</summary>
     private bool IsExactlySize(IOperation operation)
@@ -743,116 +744,9 @@ internal sealed class BufferRewrite
         return false;
     }
 
-    // ---- stale contents ----------------------------------------------------------------------------------------
-
-    /// <summary>Whether <paramref name="statement"/> writes every element of the requested range without reading any first.</summary>
-    private bool FullyWrites(StatementSyntax statement)
-    {
-        var operation = _model.GetOperation(statement, _cancellationToken);
-        if (operation is IForLoopOperation forLoop)
-        {
-            return IsFillingLoop(forLoop);
-        }
-
-        if (operation is not IExpressionStatementOperation { Operation: var expression })
-        {
-            return false;
-        }
-
-        expression = UnwrapAwait(expression);
-        if (expression is not IInvocationOperation invocation || !_known.IsBorrowingApi(invocation.TargetMethod))
-        {
-            return false;
-        }
-
-        var arguments = invocation.Arguments;
-        var name = invocation.TargetMethod.Name;
-        switch (name)
-        {
-            case "ReadExactly" or "ReadExactlyAsync" or "NextBytes" or "GetBytes" or "GetNonZeroBytes" or "Fill" when arguments.Length >= 1:
-                var target = arguments.FirstOrDefault(a => IsThisArray(a.Value));
-                if (target is null || arguments.Any(a => a != target && ReferencesThisArray(a.Value)))
-                {
-                    return false;
-                }
-
-                // (array) or (array, 0, size); Array.Fill(array, value) writes every element too.
-                var ints = arguments.Where(a => a.Parameter?.Type.SpecialType == SpecialType.System_Int32).ToList();
-                return name == "GetBytes" && invocation.TargetMethod.ContainingType.Name == "Encoding"
-                    ? false
-                    : ints.Count == 0 || ints.Count == 2 && IsZero(ints[0].Value) && IsExactlySize(ints[1].Value);
-            case "Copy" when arguments.Length == 3:
-                return IsThisArray(arguments[1].Value) && !ReferencesThisArray(arguments[0].Value) && IsExactlySize(arguments[2].Value);
-            case "Copy" or "BlockCopy" when arguments.Length == 5:
-                return IsThisArray(arguments[2].Value) && !ReferencesThisArray(arguments[0].Value) && IsZero(arguments[3].Value) &&
-                       IsExactlySize(arguments[4].Value) &&
-                       (name == "Copy" || ElementType.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte);
-            default:
-                return false;
-        }
-    }
-
-    /// <summary><c>for (int i = 0; i &lt; size; i++) array[i] = value;</c> with a value that does not read the array.</summary>
-    private bool IsFillingLoop(IForLoopOperation loop)
-    {
-        if (loop.Locals.Length != 1 || loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition ||
-            StripImplicitConversions(condition.LeftOperand) is not ILocalReferenceOperation counter ||
-            !SymbolEqualityComparer.Default.Equals(counter.Local, loop.Locals[0]) ||
-            !IsExactlySize(condition.RightOperand) ||
-            loop.Before.Length != 1 || loop.Before[0] is not IVariableDeclarationGroupOperation group ||
-            group.Declarations.SelectMany(d => d.Declarators).SingleOrDefault() is not { Initializer.Value: var start } || !IsZero(start) ||
-            loop.AtLoopBottom.Length != 1 || !IsIncrementByOne(loop.AtLoopBottom[0], counter.Local))
-        {
-            return false;
-        }
-
-        var body = loop.Body is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : loop.Body;
-        return body is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { Indices.Length: 1 } element } assignment } &&
-               IsThisArray(element.ArrayReference) &&
-               StripImplicitConversions(element.Indices[0]) is ILocalReferenceOperation index &&
-               SymbolEqualityComparer.Default.Equals(index.Local, counter.Local) &&
-               !ReferencesThisArray(assignment.Value);
-    }
-
-    private static bool IsIncrementByOne(IOperation operation, ILocalSymbol counter)
-    {
-        if (operation is IExpressionStatementOperation statement)
-        {
-            operation = statement.Operation;
-        }
-
-        return operation switch
-        {
-            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target } =>
-                SymbolEqualityComparer.Default.Equals(target.Local, counter),
-            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 } } =>
-                SymbolEqualityComparer.Default.Equals(target.Local, counter),
-            _ => false,
-        };
-    }
-
-    private bool IsThisArray(IOperation operation) =>
-        StripImplicitConversions(operation) is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, _local);
-
-    private bool ReferencesThisArray(IOperation operation) =>
-        IsThisArray(operation) || operation.Descendants().Any(IsThisArray);
-
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    private static IOperation StripImplicitConversions(IOperation? operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
 
-        return operation!;
-    }
-
-    /// <summary>The awaited call of <c>await x</c> or <c>await x.ConfigureAwait(…)</c>; anything else as it is.</summary>
-    private static IOperation UnwrapAwait(IOperation operation) => operation is IAwaitOperation awaited
-        ? awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? inner : awaited.Operation
-        : operation;
 
     private SyntaxNode? GetContainingFunction() =>
         Declaration.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);

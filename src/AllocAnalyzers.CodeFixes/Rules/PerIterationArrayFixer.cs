@@ -62,7 +62,8 @@ public sealed class PerIterationArrayFixer : CodeFixProvider
         }
 
         var known = new KnownSymbols(model.Compilation);
-        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
+        if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out _) ||
+            !ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
             temporary is null ||
             ArrayAllocations.MayBePinned(allocation) ||
             BufferRewrite.TryCreate(temporary, model, known, cancellationToken) is not { } plan)

@@ -29,6 +29,32 @@ internal static class ArrayAllocations
         }
     }
 
+    /// <summary>Whether <paramref name="operation"/> is <c>new T[N]</c>, <c>new T[] { … }</c> or <c>new[] { … }</c> of a constant length.</summary>
+    public static bool IsConstantSizeAllocation(IOperation operation, out int length)
+    {
+        length = 0;
+        if (operation is IArrayCreationOperation { DimensionSizes.Length: 1 } creation &&
+            creation.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int constant })
+        {
+            length = constant;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Either kind of one-dimensional allocation, with its size operation.</summary>
+    public static bool IsOneDimensionalAllocation(IOperation operation, KnownSymbols known, out IOperation size)
+    {
+        if (IsConstantSizeAllocation(operation, out _))
+        {
+            size = ((IArrayCreationOperation)operation).DimensionSizes[0];
+            return true;
+        }
+
+        return IsVariableSizeAllocation(operation, known, out size);
+    }
+
     /// <summary>Whether the allocation hands out memory that is not guaranteed to be zeroed.</summary>
     public static bool IsUninitialized(IOperation operation) =>
         operation is IInvocationOperation { TargetMethod.Name: "AllocateUninitializedArray" };

@@ -88,7 +88,7 @@ internal sealed class ArrayEscape
     }
 
     /// <summary>
-    /// Whether <paramref name="allocation"/> allocates a variable-size array on every iteration of a loop, held by a
+    /// Whether <paramref name="allocation"/> allocates a one-dimensional array on every iteration of a loop, held by a
     /// local declared in that loop's body (or passed straight to a borrowing call), that does not outlive the iteration.
     /// </summary>
     public static bool IsPerIterationTemporary(
@@ -100,7 +100,7 @@ internal sealed class ArrayEscape
         out PerIterationTemporary? temporary)
     {
         temporary = null;
-        if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out var size) ||
+        if (!ArrayAllocations.IsOneDimensionalAllocation(allocation, known, out var size) ||
             Loops.GetLoopRunningEachIteration(allocation) is not { } loop)
         {
             return false;

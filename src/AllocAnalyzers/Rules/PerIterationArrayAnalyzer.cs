@@ -41,6 +41,11 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownSymbols known, NonRetainingMethods.Reader options)
     {
         var allocation = context.Operation;
+        if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out _))
+        {
+            return;
+        }
+
         var userBorrowers = options.For(context.Options, allocation.Syntax.SyntaxTree);
         if (!ArrayEscape.IsPerIterationTemporary(allocation, known, userBorrowers, collectUses: false, context.CancellationToken, out var temporary) ||
             temporary is null)
