@@ -14,6 +14,15 @@ internal static class Descriptors
                      "or reusing one capacity-rounded buffer turns them into a few reused size classes.",
         DiagnosticSeverity.Warning);
 
+    internal static readonly DiagnosticDescriptor FixedSizePerIterationArray = Create(
+        RuleIds.FixedSizePerIterationArray,
+        title: "Fixed-size temporary array allocated per iteration",
+        messageFormat: "Array '{0}' of constant length {1} is allocated on every iteration of this '{2}' loop; hoist it out of the loop or use a stackalloc'd span",
+        description: "An array of constant length is allocated on each iteration of a loop and dropped at the end of it. " +
+                     "One array allocated before the loop (cleared when the code relies on fresh contents), or a span over " +
+                     "stack memory for small arrays of unmanaged types, does the same work without the garbage.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true) =>
         new(id, title, messageFormat, RuleIds.PerformanceCategory, severity, isEnabledByDefault, description, RuleIds.HelpLink(id));
 }

@@ -4,6 +4,7 @@ namespace AllocAnalyzers;
 internal static partial class RuleIds
 {
     internal const string PerIterationArray = "ALLOC001";
+    internal const string FixedSizePerIterationArray = "ALLOC002";
 
     internal const string PerformanceCategory = "Performance";
 

@@ -131,9 +131,7 @@ internal sealed class BufferRewrite
 
     private bool TryPlan()
     {
-        if (AllocationSyntax.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } } ||
-            declaration.Modifiers.Count > 0 || declaration.UsingKeyword != default ||
-            declaration.Parent is not BlockSyntax block)
+        if (LoopHoisting.GetDeclaration(AllocationSyntax) is not { Parent: BlockSyntax block } declaration)
         {
             return false;
         }

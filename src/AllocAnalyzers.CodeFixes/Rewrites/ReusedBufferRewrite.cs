@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -21,11 +20,6 @@ internal static class ReusedBufferRewrite
 {
     public static SyntaxNode? Apply(SyntaxNode root, BufferRewrite plan, SemanticModel model, SyntaxGenerator generator)
     {
-        if (OutermostLoop(plan.Temporary.Loop) is not { Syntax: StatementSyntax loop } || loop.Parent is not BlockSyntax outerBlock)
-        {
-            return null;
-        }
-
         var compilation = model.Compilation;
         var elementType = (TypeSyntax)generator.TypeExpression(plan.ElementType);
         var name = IdentifierName(plan.LocalName);
@@ -66,12 +60,7 @@ internal static class ReusedBufferRewrite
 
         statements = plan.WithIntroducedSize(statements, declarationIndex);
 
-        var loopIndex = outerBlock.Statements.IndexOf(loop);
-        var newOuter = outerBlock.ReplaceNode(plan.Block, block.WithStatements(statements));
-        newOuter = newOuter.WithStatements(newOuter.Statements.Insert(loopIndex, hoisted.WithLeadingTrivia(loop.GetLeadingTrivia())));
-        var movedLoop = newOuter.Statements[loopIndex + 1];
-        newOuter = newOuter.WithStatements(newOuter.Statements.Replace(movedLoop, movedLoop.WithLeadingTrivia(ElasticMarker)));
-        return root.ReplaceNode(outerBlock, newOuter);
+        return LoopHoisting.Apply(root, plan.Temporary.Loop, plan.Block, block.WithStatements(statements), hoisted);
     }
 
     /// <summary>
@@ -109,24 +98,4 @@ internal static class ReusedBufferRewrite
 
     private static ExpressionSyntax TypeExpression(SyntaxGenerator generator, ITypeSymbol type) =>
         ((ExpressionSyntax)generator.TypeExpression(type)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-
-    /// <summary>The outermost loop of the same function around <paramref name="loop"/>: hoisting there allocates once per call.</summary>
-    private static ILoopOperation OutermostLoop(ILoopOperation loop)
-    {
-        var outermost = loop;
-        for (var parent = loop.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                break;
-            }
-
-            if (parent is ILoopOperation outer)
-            {
-                outermost = outer;
-            }
-        }
-
-        return outermost;
-    }
 }
