@@ -142,6 +142,13 @@ internal sealed class ArrayEscape
         return true;
     }
 
+    /// <summary>
+    /// Whether a method of this compilation uses its array parameter only during the call, by the rules above (followed
+    /// up to three calls deep). ALLOC003 asks it to tell a call that borrows a rented array from one that may keep it.
+    /// </summary>
+    public static bool IsBorrowedBySourceMethod(IParameterSymbol parameter, KnownSymbols known, NonRetainingMethods userBorrowers, CancellationToken cancellationToken) =>
+        new ArrayEscape(known, userBorrowers, uses: null, cancellationToken).ParameterStaysLocal(parameter, depth: 1);
+
     private static bool IsDeclaredIn(ILocalSymbol local, IOperation region)
     {
         var span = region.Syntax.Span;
