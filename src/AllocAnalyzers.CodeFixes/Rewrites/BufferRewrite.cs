@@ -433,7 +433,7 @@ internal sealed class BufferRewrite
         {
             var name = argument.Parameter!.Name;
             var relative = argument.Parameter.Ordinal - parameter.Ordinal;
-            if (IsCountName(name))
+            if (BoundedOverloads.IsCountName(name))
             {
                 // A count that bounds another array or string proves nothing about this one.
                 if (!countsApplyToAll && relative is not (1 or 2))
@@ -447,7 +447,7 @@ internal sealed class BufferRewrite
                     return false;
                 }
             }
-            else if (IsIndexName(name))
+            else if (BoundedOverloads.IsIndexName(name))
             {
                 if (!IsZero(argument.Value))
                 {
@@ -475,104 +475,25 @@ internal sealed class BufferRewrite
             return false;
         }
 
-        var candidates = GetOverloads(original);
-        var parameters = original.Parameters;
-
-        // (array, …) → (array, int, int, …)
-        if (candidates.Any(c => MatchesWithInsertedBounds(c.Parameters, parameters, ordinal)))
+        switch (BoundedOverloads.Find(original, ordinal, argumentList.Arguments.Count == original.Parameters.Length, CanUseSpans(), _known))
         {
-            var insertAt = syntaxIndex + 1;
-            _replacements[argumentList] = rewritten => InsertBounds((ArgumentListSyntax)rewritten, insertAt);
-            return true;
+            case BoundedOverload.BoundsAfterArray:
+                var insertAt = syntaxIndex + 1;
+                _replacements[argumentList] = rewritten => InsertBounds((ArgumentListSyntax)rewritten, insertAt);
+                return true;
+            case BoundedOverload.BoundsAppended:
+                _replacements[argumentList] = rewritten => InsertBounds((ArgumentListSyntax)rewritten, ((ArgumentListSyntax)rewritten).Arguments.Count);
+                return true;
+            case BoundedOverload.Span:
+                ReplaceWithBoundedView(ours.Value, "AsSpan");
+                return true;
+            default:
+                return false;
         }
-
-        // Array.Fill(array, value) → Array.Fill(array, value, 0, size), and the like: bounds appended.
-        if (original.ContainingType.SpecialType == SpecialType.System_Array &&
-            argumentList.Arguments.Count == parameters.Length &&
-            candidates.Any(c => c.Parameters.Length == parameters.Length + 2 &&
-                                ParametersMatch(c.Parameters, 0, parameters, 0, parameters.Length) &&
-                                IsInt(c.Parameters[parameters.Length]) && IsInt(c.Parameters[parameters.Length + 1])))
-        {
-            _replacements[argumentList] = rewritten => InsertBounds((ArgumentListSyntax)rewritten, ((ArgumentListSyntax)rewritten).Arguments.Count);
-            return true;
-        }
-
-        // (array, …) → (span, …)
-        if (CanUseSpans() && candidates.Any(c => c.Parameters.Length == parameters.Length &&
-                                                 ParametersMatch(c.Parameters, 0, parameters, 0, ordinal) &&
-                                                 _known.GetViewKind(c.Parameters[ordinal].Type) == ArrayViewKind.Span &&
-                                                 ParametersMatch(c.Parameters, ordinal + 1, parameters, ordinal + 1, parameters.Length - ordinal - 1)))
-        {
-            ReplaceWithBoundedView(ours.Value, "AsSpan");
-            return true;
-        }
-
-        return false;
     }
 
     private ArgumentListSyntax InsertBounds(ArgumentListSyntax list, int index) =>
         list.WithArguments(list.Arguments.Insert(index, Argument(Zero())).Insert(index + 1, Argument(SizeIdentifier())));
-
-    private static IEnumerable<IMethodSymbol> GetOverloads(IMethodSymbol method)
-    {
-        for (var type = method.ContainingType; type is not null; type = type.BaseType)
-        {
-            foreach (var member in type.GetMembers(method.Name))
-            {
-                if (member is IMethodSymbol candidate && candidate.IsStatic == method.IsStatic &&
-                    candidate.MethodKind == method.MethodKind && candidate.DeclaredAccessibility == Accessibility.Public)
-                {
-                    yield return candidate.OriginalDefinition;
-                }
-            }
-
-            if (method.MethodKind == MethodKind.Constructor)
-            {
-                yield break;
-            }
-        }
-    }
-
-    private static bool MatchesWithInsertedBounds(System.Collections.Immutable.ImmutableArray<IParameterSymbol> candidate, System.Collections.Immutable.ImmutableArray<IParameterSymbol> original, int ordinal) =>
-        candidate.Length == original.Length + 2 &&
-        ParametersMatch(candidate, 0, original, 0, ordinal + 1) &&
-        IsInt(candidate[ordinal + 1]) && IsCountOrIndex(candidate[ordinal + 1]) &&
-        IsInt(candidate[ordinal + 2]) && IsCountName(candidate[ordinal + 2].Name) &&
-        ParametersMatch(candidate, ordinal + 3, original, ordinal + 1, original.Length - ordinal - 1);
-
-    private static bool ParametersMatch(System.Collections.Immutable.ImmutableArray<IParameterSymbol> left, int leftStart, System.Collections.Immutable.ImmutableArray<IParameterSymbol> right, int rightStart, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var a = left[leftStart + i];
-            var b = right[rightStart + i];
-            if (a.RefKind != b.RefKind || !SameType(a.Type, b.Type))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool SameType(ITypeSymbol a, ITypeSymbol b) =>
-        SymbolEqualityComparer.Default.Equals(a, b) ||
-        a is ITypeParameterSymbol ta && b is ITypeParameterSymbol tb && ta.Ordinal == tb.Ordinal && ta.TypeParameterKind == tb.TypeParameterKind ||
-        a is IArrayTypeSymbol aa && b is IArrayTypeSymbol ab && aa.Rank == ab.Rank && SameType(aa.ElementType, ab.ElementType);
-
-    private static bool IsInt(IParameterSymbol parameter) => parameter.Type.SpecialType == SpecialType.System_Int32 && parameter.RefKind == RefKind.None;
-
-    private static bool IsCountOrIndex(IParameterSymbol parameter) => IsIndexName(parameter.Name) || IsCountName(parameter.Name);
-
-    private static bool IsCountName(string name) =>
-        name.IndexOf("count", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        name.IndexOf("length", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        name.IndexOf("size", StringComparison.OrdinalIgnoreCase) >= 0;
-
-    private static bool IsIndexName(string name) =>
-        name.IndexOf("index", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        name.IndexOf("offset", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        name.IndexOf("start", StringComparison.OrdinalIgnoreCase) >= 0;
 
     private void ReplaceWithBoundedView(IOperation reference, string method)
     {
