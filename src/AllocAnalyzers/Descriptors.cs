@@ -23,6 +23,15 @@ internal static class Descriptors
                      "stack memory for small arrays of unmanaged types, does the same work without the garbage.",
         DiagnosticSeverity.Warning);
 
+    /// <summary>One descriptor for every misuse; the message names the case, and a missing return is reported as Info.</summary>
+    internal static readonly DiagnosticDescriptor ArrayPoolMisuse = Create(
+        RuleIds.ArrayPoolMisuse,
+        title: "ArrayPool array misused",
+        messageFormat: "{0}",
+        description: "An array rented from an ArrayPool<T> must be returned exactly once, to the pool it came from, not used after " +
+                     "it was returned, and read only up to the length that was asked for: Rent(n) returns at least n elements, usually more.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true) =>
         new(id, title, messageFormat, RuleIds.PerformanceCategory, severity, isEnabledByDefault, description, RuleIds.HelpLink(id));
 }

@@ -5,6 +5,7 @@ internal static partial class RuleIds
 {
     internal const string PerIterationArray = "ALLOC001";
     internal const string FixedSizePerIterationArray = "ALLOC002";
+    internal const string ArrayPoolMisuse = "ALLOC003";
 
     internal const string PerformanceCategory = "Performance";
 

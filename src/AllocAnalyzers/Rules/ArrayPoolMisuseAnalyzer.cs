@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using AllocAnalyzers.Analysis;
+using AllocAnalyzers.Options;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AllocAnalyzers.Rules;
+
+/// <summary>
+/// ALLOC003: an array rented from an <c>ArrayPool&lt;T&gt;</c> that is returned twice, used after its return, read
+/// with its rented length, returned to another pool, or not returned on some path (reported as Info). One descriptor
+/// serves every case; the message names it.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the <see cref="RentalMisuseKind"/> reported, for the fixer.</summary>
+    internal const string CaseProperty = "Case";
+
+    /// <summary>Diagnostic property, present when another rental of the same variable may reach the use (the requested size is then not one value).</summary>
+    internal const string SeveralRentalsProperty = "SeveralRentals";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.ArrayPoolMisuse);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var known = new KnownSymbols(start.Compilation);
+            if (known.ArrayPool is null)
+            {
+                return;
+            }
+
+            var options = new NonRetainingMethods.Reader();
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                // The flow analysis runs only for bodies that rent, once all their rents are seen.
+                var rents = new RentsSeen();
+                block.RegisterOperationAction(
+                    c =>
+                    {
+                        var invocation = (IInvocationOperation)c.Operation;
+                        if (PoolRentals.IsRent(invocation, known) && PoolRentals.GetHoldingLocal(invocation) is not null)
+                        {
+                            rents.Add(invocation);
+                        }
+                    },
+                    OperationKind.Invocation);
+                block.RegisterOperationBlockEndAction(end =>
+                {
+                    if (rents.Count > 0)
+                    {
+                        Analyze(end, rents.ToList(), known, options.For(end.Options, end.FilterTree));
+                    }
+                });
+            });
+        });
+    }
+
+    private static void Analyze(OperationBlockAnalysisContext context, List<IInvocationOperation> rents, KnownSymbols known, NonRetainingMethods userBorrowers)
+    {
+        var misuses = PoolRentals.FindMisuses(rents, root => GetGraph(context, root), known, userBorrowers, context.CancellationToken);
+        foreach (var misuse in misuses)
+        {
+            context.ReportDiagnostic(Create(misuse));
+        }
+    }
+
+    /// <summary>The graph of a body's root, from the context (which shares it with other analyzers).</summary>
+    private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation root)
+    {
+        foreach (var block in context.OperationBlocks)
+        {
+            var blockRoot = block;
+            while (blockRoot.Parent is not null)
+            {
+                blockRoot = blockRoot.Parent;
+            }
+
+            if (blockRoot == root)
+            {
+                return context.GetControlFlowGraph(block);
+            }
+        }
+
+        return null;
+    }
+
+    private static Diagnostic Create(RentalMisuse misuse)
+    {
+        var rental = misuse.Rental;
+        var name = rental.Local.Name;
+        var size = rental.RequestedSize?.Syntax.ToString() ?? "minimumLength";
+        var message = misuse.Kind switch
+        {
+            RentalMisuseKind.ReturnedTwice => $"Array '{name}' rented from {rental.PoolName} is returned twice on some path",
+            RentalMisuseKind.UsedAfterReturn => $"Array '{name}' is used after it was returned to the pool",
+            RentalMisuseKind.LengthAsDataLength => $"'{name}.Length' is the rented length, which is at least the requested '{size}' and usually more",
+            RentalMisuseKind.WholeArrayAsData => $"Array '{name}' is used with its rented length, which is at least the requested '{size}' and usually more",
+            RentalMisuseKind.NotReturned => $"Array '{name}' rented from {rental.PoolName} is not returned on some path",
+            _ => $"Array '{name}' is returned to a different pool than '{rental.PoolName}' it was rented from",
+        };
+
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(CaseProperty, misuse.Kind.ToString());
+        Location[]? additionalLocations = null;
+        if (misuse.Kind is RentalMisuseKind.LengthAsDataLength or RentalMisuseKind.WholeArrayAsData)
+        {
+            // The fixer needs the Rent call for the requested size.
+            additionalLocations = new[] { rental.Rent.Syntax.GetLocation() };
+            if (misuse.ReachedByOtherRentals)
+            {
+                properties = properties.Add(SeveralRentalsProperty, "true");
+            }
+        }
+
+        // A missing return is a suggestion: a leaked rental costs an allocation, the other cases corrupt data.
+        var severity = misuse.Kind == RentalMisuseKind.NotReturned ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
+        return Diagnostic.Create(Descriptors.ArrayPoolMisuse, misuse.At.GetLocation(), severity, additionalLocations, properties, message);
+    }
+
+    /// <summary>The rents of one operation block, as the block's operation actions see them.</summary>
+    private sealed class RentsSeen
+    {
+        private readonly List<IInvocationOperation> _rents = new();
+
+        public int Count
+        {
+            get
+            {
+                lock (_rents)
+                {
+                    return _rents.Count;
+                }
+            }
+        }
+
+        public void Add(IInvocationOperation rent)
+        {
+            lock (_rents)
+            {
+                _rents.Add(rent);
+            }
+        }
+
+        public List<IInvocationOperation> ToList()
+        {
+            lock (_rents)
+            {
+                return new List<IInvocationOperation>(_rents);
+            }
+        }
+    }
+}
