@@ -8,7 +8,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PerIterationArray = Create(
         RuleIds.PerIterationArray,
         title: "Variable-size temporary array allocated per iteration",
-        messageFormat: "Array '{0}' of variable size is allocated on every iteration of this '{1}' loop; rent it from a pool or reuse one buffer",
+        messageFormat: "Array '{0}' of variable size is allocated {1}; rent it from a pool or reuse one buffer",
         description: "A fresh array whose size varies is allocated on each iteration of a loop and dropped at the end of it. " +
                      "Arrays of many different sizes fragment the heap and keep memory high; renting from ArrayPool<T>.Shared " +
                      "or reusing one capacity-rounded buffer turns them into a few reused size classes.",
@@ -17,7 +17,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor FixedSizePerIterationArray = Create(
         RuleIds.FixedSizePerIterationArray,
         title: "Fixed-size temporary array allocated per iteration",
-        messageFormat: "Array '{0}' of constant length {1} is allocated on every iteration of this '{2}' loop; hoist it out of the loop or use a stackalloc'd span",
+        messageFormat: "Array '{0}' of constant length {1} is allocated {2}; allocate it once or use a stackalloc'd span",
         description: "An array of constant length is allocated on each iteration of a loop and dropped at the end of it. " +
                      "One array allocated before the loop (cleared when the code relies on fresh contents), or a span over " +
                      "stack memory for small arrays of unmanaged types, does the same work without the garbage.",

@@ -550,7 +550,7 @@ internal sealed class BufferRewrite
     private bool IsReadCount(ILocalSymbol count)
     {
         var sawWrite = false;
-        foreach (var operation in _temporary.Loop.Body.Descendants())
+        foreach (var operation in _temporary.Region.Descendants())
         {
             switch (operation)
             {
@@ -631,7 +631,7 @@ internal sealed class BufferRewrite
             return false;
         }
 
-        for (var parent = access.Parent; parent is not null && parent != _temporary.Loop; parent = parent.Parent)
+        for (var parent = access.Parent; parent is not null && parent != _temporary.Region; parent = parent.Parent)
         {
             if (parent is IForLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition } forLoop &&
                 StripImplicitConversions(condition.LeftOperand) is ILocalReferenceOperation left &&

@@ -92,7 +92,7 @@ internal sealed class FixedArrayRewrite
                     Argument(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(_local.Name), IdentifierName("Length"))),
                 }))))
             : null;
-        return Replace(root, Declaration.WithoutLeadingTrivia().WithAdditionalAnnotations(Formatter.Annotation), reset, new Dictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>>());
+        return Replace(root, Declaration.WithoutLeadingTrivia().WithAdditionalAnnotations(Formatter.Annotation), reset, new Dictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>>(), declareInPlaceWithoutLoop: false);
     }
 
     /// <summary>
@@ -102,7 +102,7 @@ internal sealed class FixedArrayRewrite
     /// </summary>
     public SyntaxNode? UseStackalloc(SyntaxNode root, SyntaxGenerator generator, int maxBytes)
     {
-        if (_known.Span is null || ElementSize(ElementType) is not { } elementSize || (long)elementSize * _length > maxBytes ||
+        if (_known.Span is null || ArrayAllocations.PrimitiveSize(ElementType) is not { } elementSize || (long)elementSize * _length > maxBytes ||
             GetContainingFunction() is not { } function || IsAsyncOrIterator(function) || SkipsLocalsInit())
         {
             return null;
@@ -134,13 +134,21 @@ internal sealed class FixedArrayRewrite
         StatementSyntax? reset = NeedsReset
             ? ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(_local.Name), IdentifierName("Clear"))))
             : null;
-        return Replace(root, hoisted, reset, replacements);
+        return Replace(root, hoisted, reset, replacements, declareInPlaceWithoutLoop: true);
     }
 
-    private SyntaxNode? Replace(SyntaxNode root, StatementSyntax hoisted, StatementSyntax? reset, Dictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>> replacements)
+    private SyntaxNode? Replace(SyntaxNode root, StatementSyntax hoisted, StatementSyntax? reset, Dictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>> replacements, bool declareInPlaceWithoutLoop)
     {
         var index = Block.Statements.IndexOf(Declaration);
         var block = replacements.Count == 0 ? Block : Block.ReplaceNodes(replacements.Keys, (original, rewritten) => replacements[original](rewritten));
+        if (_temporary.Loop is null)
+        {
+            // Once per call of hot code: a span declared in place is fresh on every call, as the array was.
+            return declareInPlaceWithoutLoop
+                ? root.ReplaceNode(Block, block.WithStatements(block.Statements.Replace(block.Statements[index], hoisted.WithTriviaFrom(Declaration))))
+                : null;
+        }
+
         var statements = block.Statements.RemoveAt(index);
         if (reset is not null)
         {
@@ -241,24 +249,6 @@ internal sealed class FixedArrayRewrite
         return operation.ConstantValue is { HasValue: true, Value: int value } && value == _length ||
                operation is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation instance } &&
                SymbolEqualityComparer.Default.Equals(instance.Local, _local);
-    }
-
-    private static int? ElementSize(ITypeSymbol type)
-    {
-        if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying })
-        {
-            type = underlying;
-        }
-
-        return type.SpecialType switch
-        {
-            SpecialType.System_Boolean or SpecialType.System_Byte or SpecialType.System_SByte => 1,
-            SpecialType.System_Char or SpecialType.System_Int16 or SpecialType.System_UInt16 => 2,
-            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single => 4,
-            SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Double => 8,
-            SpecialType.System_Decimal => 16,
-            _ => null,
-        };
     }
 
     private SyntaxNode? GetContainingFunction() =>

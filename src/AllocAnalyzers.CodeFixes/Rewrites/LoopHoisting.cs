@@ -41,11 +41,11 @@ internal static class LoopHoisting
     /// <summary>
     /// Replaces <paramref name="block"/> (inside the loop) with <paramref name="newBlock"/> and declares
     /// <paramref name="hoisted"/> just before the outermost loop around <paramref name="loop"/>; null when that loop
-    /// is not a statement of a block.
+    /// is not a statement of a block, or when there is no loop (a per-call temporary of hot code).
     /// </summary>
-    public static SyntaxNode? Apply(SyntaxNode root, ILoopOperation loop, BlockSyntax block, BlockSyntax newBlock, StatementSyntax hoisted)
+    public static SyntaxNode? Apply(SyntaxNode root, ILoopOperation? loop, BlockSyntax block, BlockSyntax newBlock, StatementSyntax hoisted)
     {
-        if (OutermostLoop(loop).Syntax is not StatementSyntax loopStatement || loopStatement.Parent is not BlockSyntax outerBlock)
+        if (loop is null || OutermostLoop(loop).Syntax is not StatementSyntax loopStatement || loopStatement.Parent is not BlockSyntax outerBlock)
         {
             return null;
         }

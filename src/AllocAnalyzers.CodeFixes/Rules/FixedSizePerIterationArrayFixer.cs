@@ -62,7 +62,7 @@ public sealed class FixedSizePerIterationArrayFixer : CodeFixProvider
         var known = new KnownSymbols(model.Compilation);
         var options = document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider;
         if (!ArrayAllocations.IsConstantSizeAllocation(allocation, out _) ||
-            !ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(options, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
+            !ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(options, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary, perCallOutsideLoops: true) ||
             temporary is null ||
             FixedArrayRewrite.TryCreate(temporary, model, known, cancellationToken) is not { } plan)
         {

@@ -63,7 +63,7 @@ public sealed class PerIterationArrayFixer : CodeFixProvider
 
         var known = new KnownSymbols(model.Compilation);
         if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out _) ||
-            !ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary) ||
+            !ArrayEscape.IsPerIterationTemporary(allocation, known, NonRetainingMethods.Read(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, model.SyntaxTree), collectUses: true, cancellationToken, out var temporary, perCallOutsideLoops: true) ||
             temporary is null ||
             ArrayAllocations.MayBePinned(allocation) ||
             BufferRewrite.TryCreate(temporary, model, known, cancellationToken) is not { } plan)

@@ -79,6 +79,25 @@ internal static class ArrayAllocations
         return false;
     }
 
+    /// <summary>The size in bytes of a primitive or enum element; null for other types.</summary>
+    public static int? PrimitiveSize(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying })
+        {
+            type = underlying;
+        }
+
+        return type.SpecialType switch
+        {
+            SpecialType.System_Boolean or SpecialType.System_Byte or SpecialType.System_SByte => 1,
+            SpecialType.System_Char or SpecialType.System_Int16 or SpecialType.System_UInt16 => 2,
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single => 4,
+            SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Double => 8,
+            SpecialType.System_Decimal => 16,
+            _ => null,
+        };
+    }
+
     public static bool IsGCArrayAllocation(IMethodSymbol method, KnownSymbols known) =>
         method.Name is "AllocateUninitializedArray" or "AllocateArray" &&
         KnownSymbols.IsType(method.ContainingType, known.GC);

@@ -45,18 +45,22 @@ internal readonly struct ArrayUse
 /// <summary>An array that lives for one iteration of a loop and is dropped at its end.</summary>
 internal sealed class PerIterationTemporary
 {
-    public PerIterationTemporary(IOperation allocation, IOperation size, ILoopOperation loop, ILocalSymbol? local, IReadOnlyList<ArrayUse> uses)
+    public PerIterationTemporary(IOperation allocation, IOperation size, ILoopOperation? loop, IOperation region, ILocalSymbol? local, IReadOnlyList<ArrayUse> uses)
     {
         Allocation = allocation;
         Size = size;
         Loop = loop;
+        Region = region;
         Local = local;
         Uses = uses;
     }
 
     public IOperation Allocation { get; }
     public IOperation Size { get; }
-    public ILoopOperation Loop { get; }
+    /// <summary>The loop whose every iteration allocates the array, or null for an array allocated once per call of hot code.</summary>
+    public ILoopOperation? Loop { get; }
+    /// <summary>Where the array lives: the loop body, or the body of the function for a per-call temporary.</summary>
+    public IOperation Region { get; }
     /// <summary>The loop-body local holding the array, or null when the array is passed straight to a borrowing call.</summary>
     public ILocalSymbol? Local { get; }
     /// <summary>Uses of the array itself (filled only when asked for).</summary>
@@ -91,17 +95,27 @@ internal sealed class ArrayEscape
     /// Whether <paramref name="allocation"/> allocates a one-dimensional array on every iteration of a loop, held by a
     /// local declared in that loop's body (or passed straight to a borrowing call), that does not outlive the iteration.
     /// </summary>
+    /// <param name="perCallOutsideLoops">
+    /// Outside loops, whether to accept an array that lives for one call of its function (for code the user marked hot).
+    /// </param>
     public static bool IsPerIterationTemporary(
         IOperation allocation,
         KnownSymbols known,
         NonRetainingMethods userBorrowers,
         bool collectUses,
         CancellationToken cancellationToken,
-        out PerIterationTemporary? temporary)
+        out PerIterationTemporary? temporary,
+        bool perCallOutsideLoops = false)
     {
         temporary = null;
-        if (!ArrayAllocations.IsOneDimensionalAllocation(allocation, known, out var size) ||
-            Loops.GetLoopRunningEachIteration(allocation) is not { } loop)
+        if (!ArrayAllocations.IsOneDimensionalAllocation(allocation, known, out var size))
+        {
+            return false;
+        }
+
+        var loop = Loops.GetLoopRunningEachIteration(allocation);
+        var region = loop?.Body ?? (perCallOutsideLoops ? Loops.GetFunctionBody(allocation) : null);
+        if (region is null)
         {
             return false;
         }
@@ -112,33 +126,33 @@ internal sealed class ArrayEscape
         switch (allocation.Parent)
         {
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
-                when IsDeclaredIn(declarator.Symbol, loop.Body) && declarator.Symbol.RefKind == RefKind.None &&
+                when IsDeclaredIn(declarator.Symbol, region) && declarator.Symbol.RefKind == RefKind.None &&
                      SymbolEqualityComparer.Default.Equals(declarator.Symbol.Type, allocation.Type):
                 local = declarator.Symbol;
                 break;
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Parent: IExpressionStatementOperation } assignment
-                when assignment.Value == allocation && IsDeclaredIn(target.Local, loop.Body) &&
+                when assignment.Value == allocation && IsDeclaredIn(target.Local, region) &&
                      SymbolEqualityComparer.Default.Equals(target.Local.Type, allocation.Type):
                 local = target.Local;
                 break;
             case IArgumentOperation:
-                if (!walker.UseStaysLocal(allocation, ArrayViewKind.Array, loop.Body, depth: 0))
+                if (!walker.UseStaysLocal(allocation, ArrayViewKind.Array, region, depth: 0))
                 {
                     return false;
                 }
 
-                temporary = new PerIterationTemporary(allocation, size, loop, null, (IReadOnlyList<ArrayUse>?)uses ?? System.Array.Empty<ArrayUse>());
+                temporary = new PerIterationTemporary(allocation, size, loop, region, null, (IReadOnlyList<ArrayUse>?)uses ?? System.Array.Empty<ArrayUse>());
                 return true;
             default:
                 return false;
         }
 
-        if (!walker.VariableStaysLocal(local, loop.Body, ArrayViewKind.Array, depth: 0))
+        if (!walker.VariableStaysLocal(local, region, ArrayViewKind.Array, depth: 0))
         {
             return false;
         }
 
-        temporary = new PerIterationTemporary(allocation, size, loop, local, (IReadOnlyList<ArrayUse>?)uses ?? System.Array.Empty<ArrayUse>());
+        temporary = new PerIterationTemporary(allocation, size, loop, region, local, (IReadOnlyList<ArrayUse>?)uses ?? System.Array.Empty<ArrayUse>());
         return true;
     }
 

@@ -30,6 +30,31 @@ internal static class Loops
         return null;
     }
 
+    /// <summary>The body of the innermost method, local function or lambda containing <paramref name="operation"/>.</summary>
+    public static IOperation? GetFunctionBody(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Body;
+                case ILocalFunctionOperation localFunction:
+                    return localFunction.Body;
+                case IMethodBodyBaseOperation or IConstructorBodyOperation:
+                    return current;
+            }
+
+            if (current.Parent is null)
+            {
+                // Top-level statements, accessors and other roots.
+                return current;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The keyword that introduces a loop, for messages.</summary>
     public static string Keyword(ILoopOperation loop) => loop.LoopKind switch
     {

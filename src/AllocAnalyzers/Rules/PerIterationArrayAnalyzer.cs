@@ -7,7 +7,10 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace AllocAnalyzers.Rules;
 
-/// <summary>ALLOC001: a variable-size array allocated on every iteration of a loop and dropped at its end.</summary>
+/// <summary>
+/// ALLOC001: a variable-size array allocated on every iteration of a loop (or every call of hot code) and dropped at
+/// the end of it.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
 {
@@ -22,7 +25,8 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
         {
             var known = new KnownSymbols(start.Compilation);
             var options = new NonRetainingMethods.Reader();
-            start.RegisterOperationAction(c => Analyze(c, known, options), OperationKind.ArrayCreation);
+            var scope = new AllocationScope();
+            start.RegisterOperationAction(c => Analyze(c, known, options, scope), OperationKind.ArrayCreation);
             if (known.GC is not null)
             {
                 start.RegisterOperationAction(
@@ -30,7 +34,7 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
                     {
                         if (ArrayAllocations.IsGCArrayAllocation(((IInvocationOperation)c.Operation).TargetMethod, known))
                         {
-                            Analyze(c, known, options);
+                            Analyze(c, known, options, scope);
                         }
                     },
                     OperationKind.Invocation);
@@ -38,26 +42,30 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, NonRetainingMethods.Reader options)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, NonRetainingMethods.Reader options, AllocationScope scope)
     {
         var allocation = context.Operation;
-        if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out _))
+        if (!ArrayAllocations.IsVariableSizeAllocation(allocation, known, out _) ||
+            !scope.IsInScope(allocation, context.ContainingSymbol, context.Options, out var where))
         {
             return;
         }
 
         var userBorrowers = options.For(context.Options, allocation.Syntax.SyntaxTree);
-        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, userBorrowers, collectUses: false, context.CancellationToken, out var temporary) ||
+        if (!ArrayEscape.IsPerIterationTemporary(allocation, known, userBorrowers, collectUses: false, context.CancellationToken, out var temporary, perCallOutsideLoops: true) ||
             temporary is null)
         {
             return;
         }
 
-        var name = temporary.Local?.Name ?? allocation.Syntax.ToString();
+        var descriptor = Descriptors.PerIterationArray;
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.PerIterationArray,
+            descriptor,
             allocation.Syntax.GetLocation(),
-            name,
-            Loops.Keyword(temporary.Loop)));
+            AllocationScope.Severity(where, descriptor),
+            additionalLocations: null,
+            properties: null,
+            temporary.Local?.Name ?? allocation.Syntax.ToString(),
+            AllocationScope.Describe(where, temporary.Loop, context.ContainingSymbol)));
     }
 }

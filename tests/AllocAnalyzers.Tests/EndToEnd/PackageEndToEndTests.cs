@@ -39,6 +39,11 @@ public sealed class PackageEndToEndTests : IClassFixture<PackageEndToEndTests.Pa
         Assert.True(build.ExitCode != 0, "The build should fail on ALLOC001.\n" + build.Output);
         Assert.Contains("error ALLOC001", build.Output, StringComparison.Ordinal);
         Assert.Contains(HelpLink, build.Output, StringComparison.Ordinal);
+
+        // The package's build props make the target framework visible to the analyzers (ALLOC002 uses it).
+        var analyzerConfig = Directory.GetFiles(consumer.Directory, "*.GeneratedMSBuildEditorConfig.editorconfig", SearchOption.AllDirectories);
+        Assert.True(analyzerConfig.Length > 0, "No generated analyzer config was found under " + consumer.Directory);
+        Assert.Contains("build_property.TargetFramework = net10.0", File.ReadAllText(analyzerConfig[0]), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class FixedSizePerIterationArrayTests
                         }
                 """),
         };
-        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC002").WithLocation(0).WithArguments("digits", 10, "foreach"));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC002").WithLocation(0).WithArguments("digits", 10, "on every iteration of this 'foreach' loop"));
         await test.RunAsync();
     }
 

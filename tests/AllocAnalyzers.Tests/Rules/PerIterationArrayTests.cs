@@ -46,7 +46,7 @@ public sealed class PerIterationArrayTests
                         }
                 """),
         };
-        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", "for"));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", "on every iteration of this 'for' loop"));
         await test.RunAsync();
     }
 
@@ -65,7 +65,7 @@ public sealed class PerIterationArrayTests
                         {{close}}
                 """),
         };
-        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", keyword));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", $"on every iteration of this '{keyword}' loop"));
         await test.RunAsync();
     }
 
@@ -343,7 +343,7 @@ public sealed class PerIterationArrayTests
                 alloc_analyzers.non_retaining_methods = {value}
                 """,
         };
-        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", "foreach"));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC001").WithLocation(0).WithArguments("buffer", "on every iteration of this 'foreach' loop"));
         await test.RunAsync();
     }
 
