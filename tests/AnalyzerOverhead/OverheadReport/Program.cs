@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using AllocAnalyzers.AnalyzerOverhead;
+
+// Usage: OverheadReport RESULTS_DIR — the folder measure.sh fills: machine.txt, and one folder per target with
+// corpus.manifest, wall.tsv and <Mode>-<run>.log. Prints Markdown; exits 1 when a target is missed.
+if (args.Length != 1 || !Directory.Exists(args[0]))
+{
+    Console.Error.WriteLine("usage: OverheadReport RESULTS_DIR");
+    return 2;
+}
+
+var results = args[0];
+var machine = ReadKeyValues(Path.Combine(results, "machine.txt"));
+var targets = Directory.GetDirectories(results)
+    .Where(d => File.Exists(Path.Combine(d, "wall.tsv")))
+    .Select(Target.Read)
+    .OrderBy(t => t.IsCorpus ? 0 : 1)
+    .ThenBy(t => t.Lines)
+    .ToList();
+
+var text = new StringBuilder();
+var missed = 0;
+void Line(string line = "") => text.Append(line).Append('\n');
+string Ms(double seconds) => (seconds * 1000).ToString("N0", CultureInfo.InvariantCulture);
+string Pct(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+string Num(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+string Verdict(bool pass)
+{
+    if (!pass)
+    {
+        missed++;
+    }
+
+    return pass ? "PASS" : "FAIL";
+}
+
+Line($"Machine: {machine.GetValueOrDefault("cores")} cores ({machine.GetValueOrDefault("cpu")}), {machine.GetValueOrDefault("os")}, " +
+     $".NET SDK {machine.GetValueOrDefault("sdk")}, runtime {machine.GetValueOrDefault("runtime")}. " +
+     $"Measured: {machine.GetValueOrDefault("source")}; {machine.GetValueOrDefault("runs")} runs per mode, medians; " +
+     $"seed {machine.GetValueOrDefault("seed")}; {machine.GetValueOrDefault("date")}" +
+     (machine.TryGetValue("wall", out var wall) ? $"; whole script {int.Parse(wall, CultureInfo.InvariantCulture) / 60} min {int.Parse(wall, CultureInfo.InvariantCulture) % 60} s." : "."));
+Line();
+
+// Table 1: AllocAnalyzers against the compiler.
+Line("| Target | Lines | Compiler alone (Csc, ms) | AllocAnalyzers with peers (ms) | % of compiler | AllocAnalyzers alone (ms) | % of compiler | Csc added by AllocAnalyzers: alone / beside peers (ms) | Rules | ms per rule (with peers / alone) | Build wall, Baseline / Ours / All (s) |");
+Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+foreach (var t in targets)
+{
+    var compiler = t.Median("Baseline", l => l.CscSeconds);
+    var withPeers = t.Median("All", l => l.Group(Groups.Ours));
+    var alone = t.Median("Ours", l => l.Group(Groups.Ours));
+    var addedAlone = t.Median("Ours", l => l.CscSeconds) - compiler;
+    var addedBesidePeers = t.Median("All", l => l.CscSeconds) - t.Median("Peers", l => l.CscSeconds);
+    var rules = t.Rules("All", Groups.Ours);
+    Line($"| {t.Name} | {t.Lines:N0} | {Ms(compiler)} | {Ms(withPeers)} | {Pct(withPeers / compiler)} | {Ms(alone)} | {Pct(alone / compiler)} | " +
+         $"{Ms(addedAlone)} / {Ms(addedBesidePeers)} | {rules} | {Num(withPeers * 1000 / rules, "0.0")} / {Num(alone * 1000 / rules, "0.0")} | " +
+         $"{Num(t.MedianWall("Baseline"), "0.0")} / {Num(t.MedianWall("Ours"), "0.0")} / {Num(t.MedianWall("All"), "0.0")} |");
+}
+
+Line();
+Line("Per analyzer (median ms; % of the compiler alone):");
+Line();
+var ourTypes = targets.SelectMany(t => t.AnalyzerTypes(Groups.Ours)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+Line("| Target | " + string.Join(" | ", ourTypes.Select(n => $"{Groups.ShortType(n)} with peers | alone")) + " |");
+Line("|---|" + string.Concat(ourTypes.Select(_ => "--:|--:|")));
+foreach (var t in targets)
+{
+    var compiler = t.Median("Baseline", l => l.CscSeconds);
+    var cells = ourTypes.Select(n =>
+    {
+        var withPeers = t.Median("All", l => l.AnalyzerSeconds(Groups.Ours, n));
+        var alone = t.Median("Ours", l => l.AnalyzerSeconds(Groups.Ours, n));
+        return $"{Ms(withPeers)} ({Pct(withPeers / compiler)}) | {Ms(alone)} ({Pct(alone / compiler)})";
+    });
+    Line($"| {t.Name} | {string.Join(" | ", cells)} |");
+}
+
+// Table 2: the peers, in the All build.
+Line();
+Line("Beside the peers, in the same builds (All mode; rules = distinct diagnostic IDs of the analyzers the compiler ran, suppressors and Roslynator's FadeOut IDs left out):");
+Line();
+Line("| Target | Analyzers | Rules | Time (ms) | ms per rule |");
+Line("|---|---|--:|--:|--:|");
+foreach (var t in targets)
+{
+    foreach (var group in Groups.Measured)
+    {
+        var time = t.Median("All", l => l.Group(group));
+        var rules = t.Rules("All", group);
+        Line($"| {t.Name} | {group} | {rules} | {Ms(time)} | {Num(time * 1000 / Math.Max(rules, 1), "0.00")} |");
+    }
+
+    var peerTime = Groups.Peers.Sum(g => t.Median("All", l => l.Group(g)));
+    var peerRules = Groups.Peers.Sum(g => t.Rules("All", g));
+    Line($"| {t.Name} | all three peers | {peerRules} | {Ms(peerTime)} | {Num(peerTime * 1000 / peerRules, "0.00")} |");
+    Line($"| {t.Name} | (every analyzer, total) | | {Ms(t.Median("All", l => l.TotalAnalyzerSeconds))} | |");
+}
+
+// The seeded diagnostics: the analyzers ran and found what the corpus holds.
+Line();
+foreach (var t in targets.Where(t => t.Expected.Count > 0))
+{
+    var found = t.Logs("Ours").First().AllocDiagnostics.GroupBy(d => d[(d.LastIndexOf(' ') + 1)..]).ToDictionary(g => g.Key, g => g.Count());
+    Line($"Seeded diagnostics in {t.Name}: " + string.Join(", ", t.Expected.Select(e => $"{e.Key} {found.GetValueOrDefault(e.Key)} reported of {e.Value} seeded")) + ".");
+}
+
+// The targets.
+Line();
+Line("Targets (\"with peers\": the times of the All build, where the brief measures them; \"alone\": the Ours build, where AllocAnalyzers pays alone for what the compiler computes for the first analyzer that asks):");
+Line();
+foreach (var t in targets)
+{
+    var compiler = t.Median("Baseline", l => l.CscSeconds);
+    foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone") })
+    {
+        var total = t.Median(mode, l => l.Group(Groups.Ours));
+        Line($"- {Verdict(total / compiler <= 0.03)} {t.Name}, {label}: AllocAnalyzers {Pct(total / compiler)} of the compiler's time (target ≤ 3%).");
+        var worst = t.AnalyzerTypes(Groups.Ours)
+            .Select(n => (Name: n, Seconds: t.Median(mode, l => l.AnalyzerSeconds(Groups.Ours, n))))
+            .OrderByDescending(a => a.Seconds)
+            .First();
+        Line($"- {Verdict(worst.Seconds / compiler <= 0.01)} {t.Name}, {label}: slowest analyzer {Groups.ShortType(worst.Name)} {Pct(worst.Seconds / compiler)} (target ≤ 1% each).");
+    }
+
+    var ours = t.Median("All", l => l.Group(Groups.Ours)) / t.Rules("All", Groups.Ours);
+    var peers = Groups.Peers.Sum(g => t.Median("All", l => l.Group(g))) / Groups.Peers.Sum(g => t.Rules("All", g));
+    Line($"- {Verdict(ours < peers)} {t.Name}: {Num(ours * 1000, "0.00")} ms per AllocAnalyzers rule against {Num(peers * 1000, "0.00")} ms per peer rule (target: below).");
+}
+
+var corpora = targets.Where(t => t.IsCorpus).ToList();
+for (var i = 0; i < corpora.Count; i++)
+{
+    for (var j = i + 1; j < corpora.Count; j++)
+    {
+        var (small, large) = (corpora[i], corpora[j]);
+        var lineRatio = (double)large.Lines / small.Lines;
+        if (lineRatio < 2)
+        {
+            continue;
+        }
+
+        foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone") })
+        {
+            var timeRatio = large.Median(mode, l => l.Group(Groups.Ours)) / small.Median(mode, l => l.Group(Groups.Ours));
+            var compilerRatio = large.Median("Baseline", l => l.CscSeconds) / small.Median("Baseline", l => l.CscSeconds);
+            Line($"- {Verdict(timeRatio <= 1.1 * lineRatio)} linear, {label}: {Num(lineRatio, "0.00")}× the lines ({small.Name} → {large.Name}) took {Num(timeRatio, "0.00")}× the AllocAnalyzers time " +
+                 $"(target ≤ {Num(1.1 * lineRatio, "0.00")}×; the compiler alone took {Num(compilerRatio, "0.00")}×).");
+        }
+    }
+}
+
+Console.Write(text.ToString());
+return missed == 0 ? 0 : 1;
+
+static Dictionary<string, string> ReadKeyValues(string path) =>
+    File.Exists(path)
+        ? File.ReadAllLines(path).Where(l => l.Contains('=')).ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..])
+        : new Dictionary<string, string>();
+
+/// <summary>Which analyzer assemblies make up each measured set.</summary>
+internal static class Groups
+{
+    public const string Ours = "AllocAnalyzers";
+    public const string NetAnalyzers = "NetAnalyzers (SDK)";
+    public const string Meziantou = "Meziantou.Analyzer";
+    public const string Roslynator = "Roslynator";
+
+    public static readonly string[] Peers = [NetAnalyzers, Meziantou, Roslynator];
+
+    public static readonly string[] Measured = [Ours, NetAnalyzers, Meziantou, Roslynator];
+
+    public static string? Of(string assembly) => assembly switch
+    {
+        "AllocAnalyzers" => Ours,
+        "Microsoft.CodeAnalysis.NetAnalyzers" or "Microsoft.CodeAnalysis.CSharp.NetAnalyzers" => NetAnalyzers,
+        "Meziantou.Analyzer" => Meziantou,
+        _ when assembly.StartsWith("Roslynator", StringComparison.Ordinal) => Roslynator,
+        _ => null,
+    };
+
+    public static string ShortType(string type) => type[(type.LastIndexOf('.') + 1)..];
+
+    /// <summary>The IDs that count as rules: not a suppressor's, not Roslynator's fade-out companions.</summary>
+    public static IEnumerable<string> RuleIds(AnalyzerTime analyzer) =>
+        analyzer.Type.Contains("Suppressor", StringComparison.Ordinal)
+            ? []
+            : analyzer.Ids.Where(id => !id.EndsWith("FadeOut", StringComparison.Ordinal));
+
+    public static double Group(this BuildLog log, string group) =>
+        log.Assemblies.Where(a => Of(a.Key) == group).Sum(a => a.Value);
+
+    public static double AnalyzerSeconds(this BuildLog log, string group, string type) =>
+        log.Analyzers.Values.Where(a => Of(a.Assembly) == group && a.Type == type).Sum(a => a.Seconds);
+}
+
+/// <summary>One measured target: a corpus size or the repository's sources, with its logs per mode.</summary>
+internal sealed class Target
+{
+    private readonly Dictionary<string, List<BuildLog>> _logs = new(StringComparer.Ordinal);
+    private readonly List<(string Mode, double Seconds)> _walls = new();
+
+    private Target(string name) => Name = name;
+
+    public string Name { get; }
+
+    public bool IsCorpus => Name.StartsWith("corpus-", StringComparison.Ordinal);
+
+    public int Lines { get; private set; }
+
+    public Dictionary<string, int> Expected { get; } = new(StringComparer.Ordinal);
+
+    public static Target Read(string directory)
+    {
+        var target = new Target(Path.GetFileName(directory));
+        var manifest = Path.Combine(directory, "corpus.manifest");
+        if (File.Exists(manifest))
+        {
+            foreach (var line in File.ReadAllLines(manifest))
+            {
+                var parts = line.Split('=', 2);
+                if (parts[0] == "lines")
+                {
+                    target.Lines = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                }
+                else if (parts[0].StartsWith("expected.", StringComparison.Ordinal))
+                {
+                    target.Expected[parts[0]["expected.".Length..]] = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        foreach (var file in Directory.GetFiles(directory, "*-*.log").Order(StringComparer.Ordinal))
+        {
+            var mode = Path.GetFileNameWithoutExtension(file).Split('-')[0];
+            if (mode is "Baseline" or "Ours" or "Peers" or "All")
+            {
+                (target._logs.TryGetValue(mode, out var list) ? list : target._logs[mode] = new List<BuildLog>()).Add(BuildLog.Read(file));
+            }
+        }
+
+        foreach (var line in File.ReadAllLines(Path.Combine(directory, "wall.tsv")).Skip(1))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length >= 3 && parts[1] != "0")
+            {
+                target._walls.Add((parts[0], double.Parse(parts[2], CultureInfo.InvariantCulture) / 1000));
+            }
+        }
+
+        return target;
+    }
+
+    public IReadOnlyList<BuildLog> Logs(string mode) => _logs.TryGetValue(mode, out var logs) ? logs : [];
+
+    public double Median(string mode, Func<BuildLog, double> measure) => MedianOf(Logs(mode).Select(measure));
+
+    public double MedianWall(string mode) => MedianOf(_walls.Where(w => w.Mode == mode).Select(w => w.Seconds));
+
+    public int Rules(string mode, string group) =>
+        Logs(mode).SelectMany(l => l.Analyzers.Values).Where(a => Groups.Of(a.Assembly) == group).SelectMany(Groups.RuleIds).Distinct().Count();
+
+    public IEnumerable<string> AnalyzerTypes(string group) =>
+        _logs.Values.SelectMany(l => l).SelectMany(l => l.Analyzers.Values).Where(a => Groups.Of(a.Assembly) == group).Select(a => a.Type).Distinct();
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
