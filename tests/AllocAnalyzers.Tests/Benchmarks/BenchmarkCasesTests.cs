@@ -12,7 +12,8 @@ namespace AllocAnalyzers.Tests.Benchmarks;
 
 /// <summary>
 /// Keeps tests/AllocAnalyzers.Benchmarks honest: each <c>Cases/&lt;Case&gt;.&lt;Fix&gt;.cs</c> must be exactly what the real
-/// fixer makes of <c>Cases/&lt;Case&gt;.Before.cs</c> (only the namespace line differs), and must compute the same result.
+/// fixer makes of <c>Cases/&lt;Case&gt;.Before.cs</c> (only the namespace line differs), and must compute the same result
+/// (or, for a fix that changes behaviour on purpose, the result the fix is for).
 /// </summary>
 public sealed class BenchmarkCasesTests
 {
@@ -21,7 +22,11 @@ public sealed class BenchmarkCasesTests
 
     private const string BeforeNamespaceLine = "namespace AllocAnalyzers.Benchmarks.Before;";
 
-    private sealed record Fix(string Case, string Name, string Fixer, Func<string, Task<string>> Apply, string ProgramBody);
+    /// <param name="IntendedProgramBody">
+    /// For a fix that changes behaviour on purpose: a program body computing what the fixed code must return, which the
+    /// code before the fix does not. Such a fix is checked against it instead of against the Before file.
+    /// </param>
+    private sealed record Fix(string Case, string Name, string Fixer, Func<string, Task<string>> Apply, string ProgramBody, string? IntendedProgramBody = null);
 
     private static readonly string ChunkChecksumProgram = """
         var random = new System.Random(1);
@@ -49,6 +54,55 @@ public sealed class BenchmarkCasesTests
         return Utf8Scratch.Run(values).ToString();
         """;
 
+    // About one message in ten fails validation (a wrong check byte) and one is not base64: both throw.
+    private static readonly string PayloadParseProgram = """
+        var random = new System.Random(4);
+        var messages = new byte[600][];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var payload = new byte[random.Next(2, 300)];
+            random.NextBytes(payload);
+            byte check = 0;
+            for (var j = 0; j < payload.Length - 1; j++) check ^= payload[j];
+            payload[^1] = i % 10 == 3 ? (byte)~check : check;
+            messages[i] = System.Text.Encoding.ASCII.GetBytes(System.Convert.ToBase64String(payload));
+        }
+        messages[7] = System.Text.Encoding.ASCII.GetBytes("not base64!");
+        return PayloadParse.Run(messages).ToString();
+        """;
+
+    private static readonly string RecordDigestRecords = """
+        var random = new System.Random(5);
+        var alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:=-_\u00e9\u00fc\u20ac";
+        var records = new string[500];
+        for (var i = 1; i < records.Length; i++)
+        {
+            var chars = new char[random.Next(1, 300)];
+            for (var j = 0; j < chars.Length; j++) chars[j] = alphabet[random.Next(alphabet.Length)];
+            records[i] = new string(chars);
+        }
+        records[0] = "";
+
+        """;
+
+    private static readonly string RecordDigestProgram = RecordDigestRecords + "return RecordDigest.Run(records).ToString();";
+
+    // What "Use the requested length" is for: the same checksum over exactly each record's UTF-8 bytes, with no pool.
+    private static readonly string RecordDigestOfRequestedBytes = RecordDigestRecords + """
+        ulong checksum = 0;
+        System.Span<byte> digest = stackalloc byte[32];
+        foreach (var record in records)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(record);
+            var text = System.Convert.ToBase64String(bytes);
+            System.Security.Cryptography.SHA256.HashData(bytes, digest);
+            var hash = 14695981039346656037UL;
+            foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
+            checksum = checksum * 31 + hash + System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest);
+        }
+        return checksum.ToString();
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -57,12 +111,20 @@ public sealed class BenchmarkCasesTests
         new Fix("DigitHistogram", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), DigitHistogramProgram),
         new Fix("Utf8Scratch", "Hoist", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), Utf8ScratchProgram),
         new Fix("Utf8Scratch", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), Utf8ScratchProgram),
+        new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
+        new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
 
-    public static TheoryData<string, string> CaseAndFix()
+    public static TheoryData<string, string> CaseAndFix() => ToTheoryData(Fixes);
+
+    public static TheoryData<string, string> CaseAndBehaviourKeepingFix() => ToTheoryData(Fixes.Where(f => f.IntendedProgramBody is null));
+
+    public static TheoryData<string, string> CaseAndBehaviourChangingFix() => ToTheoryData(Fixes.Where(f => f.IntendedProgramBody is not null));
+
+    private static TheoryData<string, string> ToTheoryData(IEnumerable<Fix> fixes)
     {
         var data = new TheoryData<string, string>();
-        foreach (var fix in Fixes)
+        foreach (var fix in fixes)
         {
             data.Add(fix.Case, fix.Name);
         }
@@ -96,7 +158,7 @@ public sealed class BenchmarkCasesTests
     }
 
     [Theory]
-    [MemberData(nameof(CaseAndFix))]
+    [MemberData(nameof(CaseAndBehaviourKeepingFix))]
     public void AfterFile_ComputesWhatTheBeforeFileComputes(string caseName, string fixName)
     {
         var fix = Find(caseName, fixName);
@@ -108,12 +170,30 @@ public sealed class BenchmarkCasesTests
         Assert.Equal(before, after);
     }
 
+    [Theory]
+    [MemberData(nameof(CaseAndBehaviourChangingFix))]
+    public void AfterFile_ComputesTheIntendedResult_WhichTheBeforeFileGotWrong(string caseName, string fixName)
+    {
+        var fix = Find(caseName, fixName);
+
+        var intended = ProgramRunner.Run(AsProgram(string.Empty, fix.IntendedProgramBody!), ReferenceSet.Net100);
+        var before = ProgramRunner.Run(AsProgram(ReadCase(caseName, "Before"), fix.ProgramBody), ReferenceSet.Net100);
+        var after = ProgramRunner.Run(AsProgram(ReadCase(caseName, fixName), fix.ProgramBody), ReferenceSet.Net100);
+
+        Assert.StartsWith("returned: ", intended, StringComparison.Ordinal);
+        Assert.Equal(intended, after);
+        Assert.NotEqual(intended, before);
+    }
+
     // The benchmark project targets net10.0, so the fixes are computed against .NET 10's reference assemblies.
     private static Func<string, Task<string>> ApplyAlloc001(string key) => before =>
         new CodeFixTest<PerIterationArrayAnalyzer, PerIterationArrayFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Func<string, Task<string>> ApplyAlloc002(string key) => before =>
         new CodeFixTest<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc003(string key) => before =>
+        new CodeFixTest<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Fix Find(string caseName, string fixName) => Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 
