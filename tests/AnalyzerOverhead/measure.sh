@@ -2,10 +2,12 @@
 # Times AllocAnalyzers in real builds, beside the compiler alone and beside three peers (the SDK's NetAnalyzers,
 # Meziantou.Analyzer, Roslynator), and prints a table with PASS/FAIL for the overhead targets.
 #
-#   tests/AnalyzerOverhead/measure.sh [--runs N] [--seed S] [--rev REV] [--no-repo] [--keep] [LINES...]
+#   tests/AnalyzerOverhead/measure.sh [--runs N] [--modes "M..."] [--seed S] [--rev REV] [--no-repo] [--keep] [LINES...]
 #
 #   LINES      corpus sizes in lines of C# (default: 50000 200000)
 #   --runs N   measured builds per mode and target (default 3); the report takes medians
+#   --modes    the modes of Overhead.targets to build (default: all six, "Baseline Ours Peers All Defaults
+#              DefaultsOurs")
 #   --seed S   corpus seed (default 20000): the same seed writes the same corpus
 #   --rev REV  measure the analyzers (and the repository's sources) of commit REV instead of the work tree
 #   --no-repo  skip the build of this repository's own sources
@@ -13,9 +15,11 @@
 #
 # For each target (each corpus size, then src/AllocAnalyzers + src/AllocAnalyzers.CodeFixes +
 # tests/AllocAnalyzers.Tests) it restores once, builds once to warm the compiler server, then builds N times in each
-# mode of Overhead.targets (Baseline, Ours, Peers, All), the order rotating from run to run, with
+# mode of Overhead.targets, the order rotating from run to run, with
 # `dotnet build --no-incremental -p:ReportAnalyzer=true -v:detailed -clp:PerformanceSummary`. The compiler's
-# per-analyzer times and the Csc task's time are read from those logs by OverheadReport.
+# per-analyzer times and the Csc task's time are read from those logs by OverheadReport; the CPU time the compiler
+# server spent on each build is read from /proc, which other work on the machine does not inflate as it does
+# wall-clock times.
 #
 # Everything is built from a snapshot in a temporary folder: the repository's bin/ and obj/ are not touched, so the
 # script can run while others build. It starts its own compiler server (a pipe name of its own) and stops it by id.
@@ -26,6 +30,7 @@ repo="$(cd "$here/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 
 runs=3
+modes=(Baseline Ours Peers All Defaults DefaultsOurs)
 seed=20000
 rev=""
 measure_repo=1
@@ -34,11 +39,12 @@ sizes=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --modes) read -r -a modes <<< "$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --rev) rev="$2"; shift 2 ;;
     --no-repo) measure_repo=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     [0-9]*) sizes+=("$1"); shift ;;
     *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -108,18 +114,30 @@ common=(
   -p:UseSharedCompilation=true "-p:SharedCompilationId=$server_id"
   -p:TreatWarningsAsErrors=false
 )
-modes=(Baseline Ours Peers All)
 mode_properties() {
   case "$1" in
     Baseline) echo "-p:RunAnalyzers=false" ;;
     Ours) echo "-p:EnableNETAnalyzers=false" ;;
     Peers|All) echo "-p:EnableNETAnalyzers=true -p:AnalysisLevel=latest-all -p:MeziantouAnalysisMode=all-warnings" ;;
+    Defaults|DefaultsOurs) echo "-p:EnableNETAnalyzers=true" ;;
+    *) echo "unknown mode '$1'" >&2; exit 2 ;;
   esac
 }
 
-# build <project> <mode> <log> <run>: one full compilation, timed; its wall time goes to wall.tsv.
+# The compiler server of this script, and the CPU time it has used (user + system, in ms); empty before it starts.
+server_pid() { pgrep -f -- "-pipename:$server_id" | head -1 || true; }
+server_cpu_ms() {
+  local pid="$1"
+  [[ -n "$pid" && -r "/proc/$pid/stat" ]] || { echo 0; return; }
+  # Fields 14 and 15 of /proc/PID/stat; the command name (field 2) of VBCSCompiler holds no space.
+  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$pid/stat"
+}
+
+# build <project> <mode> <log> <run>: one full compilation, timed; its times go to wall.tsv.
 build() {
-  local project="$1" mode="$2" out="$3" run="$4" start end
+  local project="$1" mode="$2" out="$3" run="$4" start end pid_before pid_after cpu_before cpu_after cpu
+  pid_before="$(server_pid)"
+  cpu_before="$(server_cpu_ms "$pid_before")"
   start=$(date +%s%N)
   # shellcheck disable=SC2046 # the mode's properties are separate words
   if ! dotnet build "$project" --no-restore --no-incremental "${common[@]}" "-p:AllocOverheadMode=$mode" \
@@ -129,7 +147,11 @@ build() {
     exit 1
   fi
   end=$(date +%s%N)
-  printf '%s\t%s\t%s\t%s\n' "$mode" "$run" "$(((end - start) / 1000000))" "$(cut -d' ' -f1 /proc/loadavg)" \
+  pid_after="$(server_pid)"
+  cpu_after="$(server_cpu_ms "$pid_after")"
+  # A server that started (or restarted) during the build has no before: its CPU time is not this build's alone.
+  if [[ -n "$pid_before" && "$pid_before" == "$pid_after" ]]; then cpu=$((cpu_after - cpu_before)); else cpu=NA; fi
+  printf '%s\t%s\t%s\t%s\t%s\n' "$mode" "$run" "$(((end - start) / 1000000))" "$(cut -d' ' -f1 /proc/loadavg)" "$cpu" \
     >> "$(dirname "$out")/wall.tsv"
 }
 
@@ -137,12 +159,15 @@ build() {
 measure() {
   local name="$1" project="$2" out="$results/$1" target_started=$SECONDS r i
   mkdir -p "$out"
-  printf 'mode\trun\twall_ms\tload1\n' > "$out/wall.tsv"
+  printf 'mode\trun\twall_ms\tload1\tcompiler_cpu_ms\n' > "$out/wall.tsv"
   dotnet restore "$project" -nodeReuse:false "-p:CustomAfterMicrosoftCommonTargets=$here/Overhead.targets" \
     > "$out/restore.log" 2>&1 ||
     { tail -30 "$out/restore.log"; echo "error: restore of $project failed" >&2; exit 1; }
-  log "$name: warm-up build"
-  build "$project" All "$out/warmup.log" 0
+  # The warm-up build loads every analyzer the measured builds use into the compiler server.
+  local warm_mode=All
+  [[ " ${modes[*]} " == *" All "* ]] || warm_mode="${modes[-1]}"
+  log "$name: warm-up build ($warm_mode)"
+  build "$project" "$warm_mode" "$out/warmup.log" 0
   for ((r = 1; r <= runs; r++)); do
     for ((i = 0; i < ${#modes[@]}; i++)); do
       local mode="${modes[$(((i + r - 1) % ${#modes[@]}))]}"

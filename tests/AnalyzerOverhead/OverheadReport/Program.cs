@@ -26,9 +26,10 @@ var targets = Directory.GetDirectories(results)
 var text = new StringBuilder();
 var missed = 0;
 void Line(string line = "") => text.Append(line).Append('\n');
-string Ms(double seconds) => (seconds * 1000).ToString("N0", CultureInfo.InvariantCulture);
-string Pct(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
-string Num(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+// A mode that was not built leaves NaN, printed as a dash.
+string Ms(double seconds) => double.IsNaN(seconds) ? "–" : (seconds * 1000).ToString("N0", CultureInfo.InvariantCulture);
+string Pct(double ratio) => double.IsNaN(ratio) ? "–" : (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+string Num(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
 string Verdict(bool pass)
 {
     if (!pass)
@@ -56,7 +57,7 @@ foreach (var t in targets)
     var alone = t.Median("Ours", l => l.Group(Groups.Ours));
     var addedAlone = t.Median("Ours", l => l.CscSeconds) - compiler;
     var addedBesidePeers = t.Median("All", l => l.CscSeconds) - t.Median("Peers", l => l.CscSeconds);
-    var rules = t.Rules("All", Groups.Ours);
+    var rules = t.Rules(null, Groups.Ours);
     Line($"| {t.Name} | {t.Lines:N0} | {Ms(compiler)} | {Ms(withPeers)} | {Pct(withPeers / compiler)} | {Ms(alone)} | {Pct(alone / compiler)} | " +
          $"{Ms(addedAlone)} / {Ms(addedBesidePeers)} | {rules} | {Num(withPeers * 1000 / rules, "0.0")} / {Num(alone * 1000 / rules, "0.0")} | " +
          $"{Num(t.MedianWall("Baseline"), "0.0")} / {Num(t.MedianWall("Ours"), "0.0")} / {Num(t.MedianWall("All"), "0.0")} |");
@@ -65,8 +66,9 @@ foreach (var t in targets)
 Line();
 Line("Per analyzer (median ms; % of the compiler alone):");
 Line();
-var ourTypes = targets.SelectMany(t => t.AnalyzerTypes(Groups.Ours)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
-Line("| Target | " + string.Join(" | ", ourTypes.Select(n => $"{Groups.ShortType(n)} with peers | alone")) + " |");
+var ourTypes = targets.SelectMany(t => t.AnalyzerTypes(Groups.Ours)).Distinct()
+    .OrderBy(n => targets.Select(t => t.IdsOf(Groups.Ours, n)).Max(), StringComparer.Ordinal).ToList();
+Line("| Target | " + string.Join(" | ", ourTypes.Select(n => $"{targets.Select(t => t.IdsOf(Groups.Ours, n)).FirstOrDefault(i => i.Length > 0)} {Groups.ShortType(n)} with peers | alone")) + " |");
 Line("|---|" + string.Concat(ourTypes.Select(_ => "--:|--:|")));
 foreach (var t in targets)
 {
@@ -80,13 +82,19 @@ foreach (var t in targets)
     Line($"| {t.Name} | {string.Join(" | ", cells)} |");
 }
 
+Line();
+foreach (var t in targets)
+{
+    Line($"Load average (1 min) when each measured build of {t.Name} ended: {t.LoadRange()}.");
+}
+
 // Table 2: the peers, in the All build.
 Line();
 Line("Beside the peers, in the same builds (All mode; rules = distinct diagnostic IDs of the analyzers the compiler ran, suppressors and Roslynator's FadeOut IDs left out):");
 Line();
 Line("| Target | Analyzers | Rules | Time (ms) | ms per rule |");
 Line("|---|---|--:|--:|--:|");
-foreach (var t in targets)
+foreach (var t in targets.Where(t => t.Logs("All").Count > 0))
 {
     foreach (var group in Groups.Measured)
     {
@@ -101,11 +109,51 @@ foreach (var t in targets)
     Line($"| {t.Name} | (every analyzer, total) | | {Ms(t.Median("All", l => l.TotalAnalyzerSeconds))} | |");
 }
 
+// CPU time of the compiler server: what each build cost the machine, whatever else ran beside it.
+if (targets.Any(t => !double.IsNaN(t.MedianCpu("Baseline"))))
+{
+    Line();
+    Line("Compiler CPU time per build (the compiler server's user + system time, median s), and what AllocAnalyzers add to it:");
+    Line();
+    Line("| Target | Baseline | Ours | Defaults | DefaultsOurs | Peers | All | Added alone (Ours − Baseline) | Added beside the default analyzers (DefaultsOurs − Defaults) | Added beside the peers (All − Peers) |");
+    Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    foreach (var t in targets)
+    {
+        var b = t.MedianCpu("Baseline");
+        string Added(string with, string without) => $"{Num(t.MedianCpu(with) - t.MedianCpu(without), "0.0")} s ({Pct((t.MedianCpu(with) - t.MedianCpu(without)) / b)})";
+        Line($"| {t.Name} | {Num(b, "0.0")} | {Num(t.MedianCpu("Ours"), "0.0")} | {Num(t.MedianCpu("Defaults"), "0.0")} | {Num(t.MedianCpu("DefaultsOurs"), "0.0")} | " +
+             $"{Num(t.MedianCpu("Peers"), "0.0")} | {Num(t.MedianCpu("All"), "0.0")} | {Added("Ours", "Baseline")} | {Added("DefaultsOurs", "Defaults")} | {Added("All", "Peers")} |");
+    }
+}
+
+if (targets.Any(t => t.Logs("Defaults").Count > 0 && t.Logs("DefaultsOurs").Count > 0))
+{
+    Line();
+    Line("Added to a project with the SDK's default analyzers (Defaults and DefaultsOurs modes):");
+    Line();
+    Line("| Target | Compiler alone (Csc, ms) | Csc with the default analyzers (ms) | Csc with them and AllocAnalyzers (ms) | Csc added by AllocAnalyzers (ms) | % of compiler | AllocAnalyzers' own time there (ms) | % of compiler |");
+    Line("|---|--:|--:|--:|--:|--:|--:|--:|");
+    foreach (var t in targets.Where(t => t.Logs("Defaults").Count > 0 && t.Logs("DefaultsOurs").Count > 0))
+    {
+        var compiler = t.Median("Baseline", l => l.CscSeconds);
+        var defaults = t.Median("Defaults", l => l.CscSeconds);
+        var withOurs = t.Median("DefaultsOurs", l => l.CscSeconds);
+        var own = t.Median("DefaultsOurs", l => l.Group(Groups.Ours));
+        Line($"| {t.Name} | {Ms(compiler)} | {Ms(defaults)} | {Ms(withOurs)} | {Ms(withOurs - defaults)} | {Pct((withOurs - defaults) / compiler)} | {Ms(own)} | {Pct(own / compiler)} |");
+    }
+}
+
 // The seeded diagnostics: the analyzers ran and found what the corpus holds.
 Line();
 foreach (var t in targets.Where(t => t.Expected.Count > 0))
 {
-    var found = t.Logs("Ours").First().AllocDiagnostics.GroupBy(d => d[(d.LastIndexOf(' ') + 1)..]).ToDictionary(g => g.Key, g => g.Count());
+    var withOurs = new[] { "Ours", "All", "DefaultsOurs" }.Select(t.Logs).FirstOrDefault(l => l.Count > 0);
+    if (withOurs is null)
+    {
+        continue;
+    }
+
+    var found = withOurs[0].AllocDiagnostics.GroupBy(d => d[(d.LastIndexOf(' ') + 1)..]).ToDictionary(g => g.Key, g => g.Count());
     Line($"Seeded diagnostics in {t.Name}: " + string.Join(", ", t.Expected.Select(e => $"{e.Key} {found.GetValueOrDefault(e.Key)} reported of {e.Value} seeded")) + ".");
 }
 
@@ -116,8 +164,13 @@ Line();
 foreach (var t in targets)
 {
     var compiler = t.Median("Baseline", l => l.CscSeconds);
-    foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone") })
+    foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone"), ("DefaultsOurs", "beside the SDK's default analyzers") })
     {
+        if (t.Logs(mode).Count == 0)
+        {
+            continue;
+        }
+
         var total = t.Median(mode, l => l.Group(Groups.Ours));
         Line($"- {Verdict(total / compiler <= 0.03)} {t.Name}, {label}: AllocAnalyzers {Pct(total / compiler)} of the compiler's time (target ≤ 3%).");
         var worst = t.AnalyzerTypes(Groups.Ours)
@@ -125,6 +178,11 @@ foreach (var t in targets)
             .OrderByDescending(a => a.Seconds)
             .First();
         Line($"- {Verdict(worst.Seconds / compiler <= 0.01)} {t.Name}, {label}: slowest analyzer {Groups.ShortType(worst.Name)} {Pct(worst.Seconds / compiler)} (target ≤ 1% each).");
+    }
+
+    if (t.Logs("All").Count == 0)
+    {
+        continue;
     }
 
     var ours = t.Median("All", l => l.Group(Groups.Ours)) / t.Rules("All", Groups.Ours);
@@ -144,8 +202,13 @@ for (var i = 0; i < corpora.Count; i++)
             continue;
         }
 
-        foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone") })
+        foreach (var (mode, label) in new[] { ("All", "with peers"), ("Ours", "alone"), ("DefaultsOurs", "beside the SDK's default analyzers") })
         {
+            if (small.Logs(mode).Count == 0 || large.Logs(mode).Count == 0)
+            {
+                continue;
+            }
+
             var timeRatio = large.Median(mode, l => l.Group(Groups.Ours)) / small.Median(mode, l => l.Group(Groups.Ours));
             var compilerRatio = large.Median("Baseline", l => l.CscSeconds) / small.Median("Baseline", l => l.CscSeconds);
             Line($"- {Verdict(timeRatio <= 1.1 * lineRatio)} linear, {label}: {Num(lineRatio, "0.00")}× the lines ({small.Name} → {large.Name}) took {Num(timeRatio, "0.00")}× the AllocAnalyzers time " +
@@ -202,7 +265,7 @@ internal static class Groups
 internal sealed class Target
 {
     private readonly Dictionary<string, List<BuildLog>> _logs = new(StringComparer.Ordinal);
-    private readonly List<(string Mode, double Seconds)> _walls = new();
+    private readonly List<(string Mode, double Seconds, double Load, double CpuSeconds)> _walls = new();
 
     private Target(string name) => Name = name;
 
@@ -237,7 +300,7 @@ internal sealed class Target
         foreach (var file in Directory.GetFiles(directory, "*-*.log").Order(StringComparer.Ordinal))
         {
             var mode = Path.GetFileNameWithoutExtension(file).Split('-')[0];
-            if (mode is "Baseline" or "Ours" or "Peers" or "All")
+            if (mode is "Baseline" or "Ours" or "Peers" or "All" or "Defaults" or "DefaultsOurs")
             {
                 (target._logs.TryGetValue(mode, out var list) ? list : target._logs[mode] = new List<BuildLog>()).Add(BuildLog.Read(file));
             }
@@ -246,9 +309,10 @@ internal sealed class Target
         foreach (var line in File.ReadAllLines(Path.Combine(directory, "wall.tsv")).Skip(1))
         {
             var parts = line.Split('\t');
-            if (parts.Length >= 3 && parts[1] != "0")
+            if (parts.Length >= 4 && parts[1] != "0")
             {
-                target._walls.Add((parts[0], double.Parse(parts[2], CultureInfo.InvariantCulture) / 1000));
+                var cpu = parts.Length >= 5 && double.TryParse(parts[4], CultureInfo.InvariantCulture, out var ms) ? ms / 1000 : double.NaN;
+                target._walls.Add((parts[0], double.Parse(parts[2], CultureInfo.InvariantCulture) / 1000, double.Parse(parts[3], CultureInfo.InvariantCulture), cpu));
             }
         }
 
@@ -261,8 +325,22 @@ internal sealed class Target
 
     public double MedianWall(string mode) => MedianOf(_walls.Where(w => w.Mode == mode).Select(w => w.Seconds));
 
-    public int Rules(string mode, string group) =>
-        Logs(mode).SelectMany(l => l.Analyzers.Values).Where(a => Groups.Of(a.Assembly) == group).SelectMany(Groups.RuleIds).Distinct().Count();
+    /// <summary>Median CPU time of the compiler server over the builds of <paramref name="mode"/>.</summary>
+    public double MedianCpu(string mode) => MedianOf(_walls.Where(w => w.Mode == mode && !double.IsNaN(w.CpuSeconds)).Select(w => w.CpuSeconds));
+
+    public string LoadRange() =>
+        _walls.Count == 0
+            ? "not recorded"
+            : string.Create(CultureInfo.InvariantCulture, $"{_walls.Min(w => w.Load):0.0} to {_walls.Max(w => w.Load):0.0}, median {MedianOf(_walls.Select(w => w.Load)):0.0}");
+
+    /// <summary>The diagnostic IDs of one analyzer type, as the listing gives them.</summary>
+    public string IdsOf(string group, string type) =>
+        string.Join("/", _logs.Values.SelectMany(l => l).SelectMany(l => l.Analyzers.Values)
+            .Where(a => Groups.Of(a.Assembly) == group && a.Type == type).SelectMany(a => a.Ids).Distinct().Order(StringComparer.Ordinal));
+
+    /// <summary>Rules of <paramref name="group"/> in the builds of <paramref name="mode"/>, or of every mode when null.</summary>
+    public int Rules(string? mode, string group) =>
+        (mode is null ? _logs.Values.SelectMany(l => l) : Logs(mode)).SelectMany(l => l.Analyzers.Values).Where(a => Groups.Of(a.Assembly) == group).SelectMany(Groups.RuleIds).Distinct().Count();
 
     public IEnumerable<string> AnalyzerTypes(string group) =>
         _logs.Values.SelectMany(l => l).SelectMany(l => l.Analyzers.Values).Where(a => Groups.Of(a.Assembly) == group).Select(a => a.Type).Distinct();
