@@ -1,22 +1,21 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
 using System.Threading;
-using System.Threading.Tasks;
 using AllocAnalyzers.Analysis;
-using AllocAnalyzers.CodeFixes.FixAll;
 using AllocAnalyzers.CodeFixes.Rewrites;
 using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Editing;
 
 namespace AllocAnalyzers.CodeFixes.Rules;
 
 /// <summary>ALLOC002 fixes: "Hoist the array out of the loop" (first) and "Use a stackalloc'd span".</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FixedSizePerIterationArrayFixer)), Shared]
-public sealed class FixedSizePerIterationArrayFixer : CodeFixProvider
+public sealed class FixedSizePerIterationArrayFixer : ProvenCodeFixProvider
 {
     public const string HoistEquivalenceKey = RuleIds.FixedSizePerIterationArray + ".HoistArray";
     public const string StackallocEquivalenceKey = RuleIds.FixedSizePerIterationArray + ".UseStackallocSpan";
@@ -27,34 +26,15 @@ public sealed class FixedSizePerIterationArrayFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.FixedSizePerIterationArray);
 
-    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(FixSiteAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<(string EquivalenceKey, string Title)> GetCandidateFixes(Diagnostic diagnostic, SyntaxNode site, SemanticModel model) => new[]
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
+        (HoistEquivalenceKey, "Hoist the array out of the loop"),
+        (StackallocEquivalenceKey, "Use a stackalloc'd span"),
+    };
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var site = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            foreach (var (key, title) in new[] { (HoistEquivalenceKey, "Hoist the array out of the loop"), (StackallocEquivalenceKey, "Use a stackalloc'd span") })
-            {
-                // Computed now, not when applied: a fix that cannot be proven safe here is not offered at all.
-                if (await FixSiteAsync(context.Document, site, key, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(fixedDocument), key), diagnostic);
-                }
-            }
-        }
-    }
-
-    private static async Task<Document?> FixSiteAsync(Document document, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken)
+    protected override SyntaxNode? Rewrite(Document document, SemanticModel model, SyntaxNode root, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken)
     {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (model is null || model.GetOperation(site, cancellationToken) is not { } allocation)
+        if (model.GetOperation(site, cancellationToken) is not { } allocation)
         {
             return null;
         }
@@ -69,24 +49,16 @@ public sealed class FixedSizePerIterationArrayFixer : CodeFixProvider
             return null;
         }
 
-        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         var generator = SyntaxGenerator.GetGenerator(document);
-        var newRoot = equivalenceKey switch
+        return equivalenceKey switch
         {
             HoistEquivalenceKey => plan.Hoist(root, generator),
             StackallocEquivalenceKey => plan.UseStackalloc(root, generator, StackallocMaxBytes(options, model.SyntaxTree)),
             _ => null,
         };
-        if (newRoot is null)
-        {
-            return null;
-        }
-
-        var newDocument = await DocumentRewrite.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
-        return await DocumentRewrite.IntroducesErrorsAsync(document, newDocument, cancellationToken).ConfigureAwait(false) ? null : newDocument;
     }
 
-    private static int StackallocMaxBytes(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
+    private static int StackallocMaxBytes(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
         provider.GetOptions(tree).TryGetValue(StackallocMaxBytesKey, out var value) &&
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) && bytes >= 0
             ? bytes
