@@ -60,6 +60,11 @@ internal sealed class BufferRewrite
     /// <summary>Whether the requested range must be zeroed to keep the contents a fresh array had.</summary>
     public bool NeedsClear { get; private set; }
     public bool IsInAsyncFunction { get; private set; }
+    /// <summary>
+    /// Whether an index 0 was accepted as inside the requested size, which holds only when a zero size gives an empty
+    /// buffer (the pool's <c>Rent(0)</c>), not for a buffer kept from a larger earlier iteration.
+    /// </summary>
+    public bool IndexZeroNeedsEmptyBufferForZeroSize { get; private set; }
     /// <summary>Whether the function is an iterator (a <c>finally</c> there runs only if the caller disposes it).</summary>
     public bool ContainsYield { get; private set; }
 
@@ -623,6 +628,8 @@ internal sealed class BufferRewrite
         index = StripImplicitConversions(index);
         if (IsZero(index))
         {
+            // Holds only where a zero size yields an empty array, as ArrayPool.Rent(0) does; a reused buffer does not.
+            IndexZeroNeedsEmptyBufferForZeroSize = true;
             return true;
         }
 

@@ -25,6 +25,8 @@ internal static class DocumentRewrite
     /// </summary>
     public static async Task<bool> IntroducesErrorsAsync(Document before, Document after, CancellationToken cancellationToken)
     {
+        // Judge the text, as the user's build will: a tree built in memory can bind and still print as code that does not parse.
+        after = after.WithText(await after.GetTextAsync(cancellationToken).ConfigureAwait(false));
         var beforeModel = await before.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         var afterModel = await after.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (beforeModel is null || afterModel is null)

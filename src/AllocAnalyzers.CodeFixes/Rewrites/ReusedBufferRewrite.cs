@@ -20,6 +20,12 @@ internal static class ReusedBufferRewrite
 {
     public static SyntaxNode? Apply(SyntaxNode root, BufferRewrite plan, SemanticModel model, SyntaxGenerator generator)
     {
+        if (plan.IndexZeroNeedsEmptyBufferForZeroSize)
+        {
+            // array[0] throws for a zero size; a buffer kept from a larger iteration would not.
+            return null;
+        }
+
         var compilation = model.Compilation;
         var elementType = (TypeSyntax)generator.TypeExpression(plan.ElementType);
         var name = IdentifierName(plan.LocalName);
@@ -29,8 +35,7 @@ internal static class ReusedBufferRewrite
         ExpressionSyntax empty = arrayType.GetMembers("Empty").Any()
             ? InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
                 TypeExpression(generator, arrayType), GenericName(Identifier("Empty"), TypeArgumentList(SingletonSeparatedList(elementType)))))
-            : ArrayCreationExpression(ArrayType(elementType, SingletonList(ArrayRankSpecifier(SingletonSeparatedList<ExpressionSyntax>(
-                LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0)))))));
+            : NewArray(elementType, LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0)));
         var hoisted = LocalDeclarationStatement(VariableDeclaration(plan.Declaration.Declaration.Type.WithoutTrivia(),
                 SingletonSeparatedList(VariableDeclarator(plan.LocalName).WithInitializer(EqualsValueClause(empty)))))
             .WithAdditionalAnnotations(Formatter.Annotation);
@@ -41,7 +46,7 @@ internal static class ReusedBufferRewrite
                     MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, name, IdentifierName("Length")),
                     plan.SizeArgument()),
                 Block(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, name,
-                    ArrayCreationExpression(ArrayType(elementType, SingletonList(ArrayRankSpecifier(SingletonSeparatedList(Capacity(plan, compilation, generator))))))))))
+                    NewArray(elementType, Capacity(plan, compilation, generator))))))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         var (block, declarationIndex) = plan.ApplyUseRewrites(plan.AllocationSyntax);
@@ -94,6 +99,15 @@ internal static class ReusedBufferRewrite
                     MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(plan.LocalName), IdentifierName("Length")),
                     LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(2)))),
             })));
+    }
+
+    /// <summary><c>new T[length]</c>; for an element type that is itself an array, the length goes first: <c>new int[length][]</c>.</summary>
+    private static ArrayCreationExpressionSyntax NewArray(TypeSyntax elementType, ExpressionSyntax length)
+    {
+        var rank = ArrayRankSpecifier(SingletonSeparatedList(length));
+        return elementType is ArrayTypeSyntax jagged
+            ? ArrayCreationExpression(ArrayType(jagged.ElementType, jagged.RankSpecifiers.Insert(0, rank)))
+            : ArrayCreationExpression(ArrayType(elementType, SingletonList(rank)));
     }
 
     private static ExpressionSyntax TypeExpression(SyntaxGenerator generator, ITypeSymbol type) =>

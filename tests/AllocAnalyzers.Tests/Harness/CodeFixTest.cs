@@ -233,6 +233,12 @@ public class CodeFixTest<TAnalyzer, TFixer> : AnalyzerTest<TAnalyzer>
 
     private async Task VerifyFixedAsync(Solution original, Solution fixedSolution, IReadOnlyList<ParsedSource> expectedSources, string how, CancellationToken cancellationToken)
     {
+        // Compile the fixed text, not the fixed trees: a tree built in memory can bind and still print as code that does not parse.
+        foreach (var document in OrderedDocuments(fixedSolution))
+        {
+            fixedSolution = fixedSolution.WithDocumentText(document.Id, await document.GetTextAsync(cancellationToken));
+        }
+
         var documents = OrderedDocuments(fixedSolution);
         for (var i = 0; i < expectedSources.Count; i++)
         {

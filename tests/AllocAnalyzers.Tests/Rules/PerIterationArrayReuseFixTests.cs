@@ -224,6 +224,74 @@ public sealed class PerIterationArrayReuseFixTests
     }
 
     [Fact]
+    public Task NotOffered_WhenIndexZeroReliesOnAZeroSizeThrowing()
+    {
+        // new int[0][0] throws; a buffer kept from a larger iteration would return stale data instead.
+        const string source = """
+            class C
+            {
+                int M(int[] sizes)
+                {
+                    int total = 0;
+                    foreach (var size in sizes)
+                    {
+                        var data = [|new int[size]|];
+                        total += data[0];
+                    }
+                    return total;
+                }
+            }
+            """;
+        return new Test { CodeActionEquivalenceKey = PerIterationArrayFixer.ReuseEquivalenceKey, TestCode = source, FixedCode = source }.RunAsync();
+    }
+
+    [Fact]
+    public Task ArraysOfArrays_GrowWithTheLengthInTheFirstRank() => new Test
+    {
+        CodeActionEquivalenceKey = PerIterationArrayFixer.ReuseEquivalenceKey,
+        TestCode = """
+            class C
+            {
+                int M(string[] names)
+                {
+                    int total = 0;
+                    foreach (var name in names)
+                    {
+                        var rows = [|new int[name.Length][]|];
+                        total += rows.Length;
+                    }
+                    return total;
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Numerics;
+
+            class C
+            {
+                int M(string[] names)
+                {
+                    int total = 0;
+                    var rows = Array.Empty<int[]>();
+                    foreach (var name in names)
+                    {
+                        int rowsLength = name.Length;
+                        if (rows.Length < rowsLength)
+                        {
+                            rows = new int[rowsLength <= 1 << 30 ? (int)BitOperations.RoundUpToPowerOf2((uint)rowsLength) : rowsLength][];
+                        }
+
+                        Array.Clear(rows, 0, rowsLength);
+                        total += rowsLength;
+                    }
+                    return total;
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
     public Task FixAll_ReusesEveryBufferOfTheDocument() => new Test
     {
         CodeActionEquivalenceKey = PerIterationArrayFixer.ReuseEquivalenceKey,
