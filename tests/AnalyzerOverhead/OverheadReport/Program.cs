@@ -143,6 +143,29 @@ if (targets.Any(t => t.Logs("Defaults").Count > 0 && t.Logs("DefaultsOurs").Coun
     }
 }
 
+string[] onlyModes = ["Only001", "Only002", "Only003"];
+if (targets.Any(t => onlyModes.Any(m => t.Logs(m).Count > 0)))
+{
+    Line();
+    Line("Each rule alone (OnlyNNN mode: AllocAnalyzers with its two other rules set to none, which the compiler then does not run; no other analyzer):");
+    Line();
+    Line("| Target | Rule | Its analyzer's time (ms) | % of compiler | Csc added over Baseline (ms) | % | Compiler CPU added over Baseline (s) | % |");
+    Line("|---|---|--:|--:|--:|--:|--:|--:|");
+    foreach (var t in targets)
+    {
+        var compiler = t.Median("Baseline", l => l.CscSeconds);
+        var cpu = t.MedianCpu("Baseline");
+        foreach (var mode in onlyModes.Where(m => t.Logs(m).Count > 0))
+        {
+            var rule = "ALLOC" + mode[4..];
+            var own = t.Median(mode, l => l.Analyzers.Values.Where(a => Groups.Of(a.Assembly) == Groups.Ours && a.Ids.Contains(rule)).Sum(a => a.Seconds));
+            var csc = t.Median(mode, l => l.CscSeconds) - compiler;
+            var addedCpu = t.MedianCpu(mode) - cpu;
+            Line($"| {t.Name} | {rule} | {Ms(own)} | {Pct(own / compiler)} | {Ms(csc)} | {Pct(csc / compiler)} | {Num(addedCpu, "0.0")} | {Pct(addedCpu / cpu)} |");
+        }
+    }
+}
+
 // The seeded diagnostics: the analyzers ran and found what the corpus holds.
 Line();
 foreach (var t in targets.Where(t => t.Expected.Count > 0))
@@ -212,7 +235,7 @@ for (var i = 0; i < corpora.Count; i++)
             var timeRatio = large.Median(mode, l => l.Group(Groups.Ours)) / small.Median(mode, l => l.Group(Groups.Ours));
             var compilerRatio = large.Median("Baseline", l => l.CscSeconds) / small.Median("Baseline", l => l.CscSeconds);
             Line($"- {Verdict(timeRatio <= 1.1 * lineRatio)} linear, {label}: {Num(lineRatio, "0.00")}× the lines ({small.Name} → {large.Name}) took {Num(timeRatio, "0.00")}× the AllocAnalyzers time " +
-                 $"(target ≤ {Num(1.1 * lineRatio, "0.00")}×; the compiler alone took {Num(compilerRatio, "0.00")}×).");
+                 $"(target ≤ {Num(1.1 * lineRatio, "0.00")}×); the compiler alone took {Num(compilerRatio, "0.00")}×, so AllocAnalyzers' share of the compiler's time went {Num(timeRatio / compilerRatio, "0.00")}×.");
         }
     }
 }
@@ -300,7 +323,7 @@ internal sealed class Target
         foreach (var file in Directory.GetFiles(directory, "*-*.log").Order(StringComparer.Ordinal))
         {
             var mode = Path.GetFileNameWithoutExtension(file).Split('-')[0];
-            if (mode is "Baseline" or "Ours" or "Peers" or "All" or "Defaults" or "DefaultsOurs")
+            if (mode is "Baseline" or "Ours" or "Peers" or "All" or "Defaults" or "DefaultsOurs" or "Only001" or "Only002" or "Only003")
             {
                 (target._logs.TryGetValue(mode, out var list) ? list : target._logs[mode] = new List<BuildLog>()).Add(BuildLog.Read(file));
             }
