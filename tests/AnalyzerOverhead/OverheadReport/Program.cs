@@ -182,7 +182,7 @@ foreach (var t in targets.Where(t => t.Expected.Count > 0))
 
 // The targets.
 Line();
-Line("Targets (\"with peers\": the times of the All build, where the brief measures them; \"alone\": the Ours build, where AllocAnalyzers pays alone for what the compiler computes for the first analyzer that asks):");
+Line("Targets (\"with peers\": the times of the All build, as the targets define them; \"alone\": the Ours build, where AllocAnalyzers pays alone for what the compiler computes for the first analyzer that asks):");
 Line();
 foreach (var t in targets)
 {
