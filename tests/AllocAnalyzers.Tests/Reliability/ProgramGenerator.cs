@@ -34,6 +34,12 @@ internal sealed class ProgramGenerator
     /// </summary>
     public static readonly ImmutableArray<string> KnownBugs = ImmutableArray<string>.Empty;
 
+    /// <summary>
+    /// The rules whose patterns this generator writes. The fixes of other rules are tested differentially on the rule
+    /// tests' runnable programs (<see cref="CorpusDifferentialTests"/>).
+    /// </summary>
+    public static readonly ImmutableHashSet<string> CoveredRules = ImmutableHashSet.Create(StringComparer.Ordinal, "ALLOC001", "ALLOC002", "ALLOC003");
+
     private readonly int _seed;
     private readonly bool _includeKnownBugs;
     private int _next;

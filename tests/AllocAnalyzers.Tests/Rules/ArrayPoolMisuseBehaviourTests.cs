@@ -107,7 +107,7 @@ public sealed class ArrayPoolMisuseBehaviourTests
                         sb.Append("caught ").Append(e.GetType().Name);
                     }
 
-                    return sb + "|outstanding=" + Pool.Outstanding + " twice=" + Pool.ReturnedTwice;
+                    return sb + "|pool outstanding=" + Pool.Outstanding + " twice=" + Pool.ReturnedTwice;
                 }
 
                 private static void Body(StringBuilder sb)
@@ -123,8 +123,8 @@ public sealed class ArrayPoolMisuseBehaviourTests
 
         Assert.True(fixedSource.Contains("finally", StringComparison.Ordinal), $"{name}: the fix was not applied.{Environment.NewLine}{fixedSource}");
         Assert.Equal(Output(before), Output(after));
-        Assert.False(before.EndsWith("|outstanding=0 twice=0", StringComparison.Ordinal), $"{name}: the original program should leak an array: {before}");
-        Assert.EndsWith("|outstanding=0 twice=0", after, StringComparison.Ordinal);
+        Assert.False(before.EndsWith("|pool outstanding=0 twice=0", StringComparison.Ordinal), $"{name}: the original program should leak an array: {before}");
+        Assert.EndsWith("|pool outstanding=0 twice=0", after, StringComparison.Ordinal);
     }
 
     /// <summary>What the program printed, without the pool's counts.</summary>
