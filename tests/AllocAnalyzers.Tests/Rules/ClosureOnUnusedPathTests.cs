@@ -3,6 +3,7 @@ using AllocAnalyzers.Tests.Harness;
 using Microsoft.CodeAnalysis;
 using static AllocAnalyzers.Tests.Harness.DiagnosticResult;
 using AnalyzerOnly = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.ClosureOnUnusedPathAnalyzer>;
+using Test = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.ClosureOnUnusedPathAnalyzer, AllocAnalyzers.CodeFixes.Rules.ClosureOnUnusedPathFixer>;
 
 namespace AllocAnalyzers.Tests.Rules;
 
@@ -109,4 +110,67 @@ public sealed class ClosureOnUnusedPathTests
             }
             """,
     }.RunAsync();
+
+    // ---- Move the capturing code into a local function ----------------------------------------------------------------
+
+    [Fact]
+    public Task Move_ReturnedExpression_IntoAStaticLocalFunction() => new Test
+    {
+        TestCode = Hot("""
+                    if (miss)
+                    {
+                        return cache.GetOrAdd(key, [|k => prefix + k|]);
+                    }
+
+                    return key;
+            """),
+        FixedCode = Hot("""
+                    if (miss)
+                    {
+                        return CapturingGetOrAdd(cache, key, prefix);
+                    }
+
+                    return key;
+
+                    static string CapturingGetOrAdd(ConcurrentDictionary<string, string> cache, string key, string prefix) => cache.GetOrAdd(key, k => prefix + k);
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public Task Move_ConditionalBranch_KeepsTheConditionInPlace() => new Test
+    {
+        TestCode = Hot("""
+                    var result = miss ? cache.GetOrAdd(key, [|k => prefix + k|]) : key;
+                    return result;
+            """),
+        FixedCode = Hot("""
+                    var result = miss ? CapturingGetOrAdd(cache, key, prefix) : key;
+                    return result;
+
+                    static string CapturingGetOrAdd(ConcurrentDictionary<string, string> cache, string key, string prefix) => cache.GetOrAdd(key, k => prefix + k);
+            """),
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("if (miss) { return cache.GetOrAdd(key, [|k => prefix + k|]); } prefix = null; return key;")]
+    [InlineData("if (miss) { return cache.GetOrAdd(key, [|k => prefix = k|]); } return key;")]
+    public Task Move_NotOffered_WhenACapturedVariableIsWritten(string body)
+    {
+        var source = Hot(body);
+        return new Test { TestCode = source, FixedCode = source }.RunAsync();
+    }
+
+    [Fact]
+    public Task Move_NotOffered_BeforeCSharp8()
+    {
+        var source = Hot("""
+                    if (miss)
+                    {
+                        return cache.GetOrAdd(key, [|k => prefix + k|]);
+                    }
+
+                    return key;
+            """);
+        return new Test { LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3, TestCode = source, FixedCode = source }.RunAsync();
+    }
 }
