@@ -36,7 +36,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor CapturingLambda = Create(
         RuleIds.CapturingLambda,
         title: "Capturing lambda allocates a closure and a delegate",
-        messageFormat: "{0} capturing {1} allocates {2} {3}",
+        messageFormat: "{0} allocates {1} {2}",
         description: "A lambda, anonymous method or local function that captures locals, parameters or 'this' is converted to a new " +
                      "delegate each time the conversion runs, and the closure object holding the captured variables is allocated " +
                      "each time their scope is entered. In a loop that is garbage on every iteration; passing the values as the " +

@@ -98,6 +98,31 @@ internal static class CapturingFunctions
         }
     }
 
+    /// <summary>
+    /// How a message names a method group conversion that allocates a delegate each time it runs: an instance method
+    /// (bound to its receiver), or a static method before C# 11 (from C# 11 the compiler caches it). Null for anything
+    /// else, local functions included (their captures are judged like a lambda's).
+    /// </summary>
+    public static string? DescribeAllocatingMethodGroup(IDelegateCreationOperation creation)
+    {
+        if (creation.Target is not IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } method } reference ||
+            creation.Syntax is ObjectCreationExpressionSyntax)
+        {
+            return null;
+        }
+
+        if (method.IsStatic || method.IsExtensionMethod && method.ReducedFrom is null)
+        {
+            return creation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp11 }
+                ? $"Static method group '{method.Name}' (cached only from C# 11 on)"
+                : null;
+        }
+
+        return reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            ? $"Method group '{method.Name}' bound to 'this'"
+            : $"Method group '{method.Name}' bound to its receiver";
+    }
+
     /// <summary>The loop iteration running <paramref name="operation"/>, if any.</summary>
     public static LoopIteration GetIteration(IOperation operation)
     {

@@ -12,7 +12,8 @@ namespace AllocAnalyzers.Rules;
 /// are cached), and the closure object is allocated where the captured variables' scope is entered. A closure per
 /// iteration (a captured variable declared in the loop) always allocates and is a Warning; a per-iteration delegate
 /// over a closure created before the loop is a Warning too, except on .NET 10 and later, whose JIT sometimes removes it
-/// after inlining the callee (Info). Delegate locals that are only invoked are ALLOC022's.
+/// after inlining the callee (Info). Delegate locals that are only invoked are ALLOC022's. Method groups allocate a
+/// delegate too: of instance methods always, of static methods before C# 11 (which caches them).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
@@ -35,6 +36,24 @@ public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, ClosureSymbols symbols, AllocationScope scope, bool jitMayRemoveDelegates)
     {
         var creation = (IDelegateCreationOperation)context.Operation;
+        if (CapturingFunctions.DescribeAllocatingMethodGroup(creation) is { } methodGroup)
+        {
+            if (scope.IsInScope(creation, context.ContainingSymbol, context.Options, out var groupContext))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.CapturingLambda,
+                    creation.Syntax.GetLocation(),
+                    AllocationScope.Severity(groupContext, Descriptors.CapturingLambda),
+                    additionalLocations: null,
+                    properties: null,
+                    methodGroup,
+                    "a delegate",
+                    AllocationScope.Describe(groupContext, Loops.GetLoopRunningEachIteration(creation), context.ContainingSymbol)));
+            }
+
+            return;
+        }
+
         if (CapturingFunctions.GetFunction(creation, context.CancellationToken) is not { } function ||
             symbols.IsExpressionTree(creation.Type) ||
             !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out var where))
@@ -70,8 +89,7 @@ public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
             severity,
             additionalLocations: null,
             properties: null,
-            CapturingFunctions.Kind(creation),
-            Captures.Describe(captures, v => iteration.IsLoopVariable(v) ? "loop variable " : ""),
+            CapturingFunctions.Kind(creation) + " capturing " + Captures.Describe(captures, v => iteration.IsLoopVariable(v) ? "loop variable " : ""),
             what,
             AllocationScope.Describe(where, iteration.Loop, context.ContainingSymbol)));
     }

@@ -47,7 +47,7 @@ public sealed class CapturingLambdaTests
                 """),
         };
         test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
-            .WithArguments("Lambda", "loop variable 'value'", "a closure and a delegate", "on every iteration of this 'foreach' loop"));
+            .WithArguments("Lambda capturing loop variable 'value'", "a closure and a delegate", "on every iteration of this 'foreach' loop"));
         await test.RunAsync();
     }
 
@@ -65,7 +65,7 @@ public sealed class CapturingLambdaTests
                 """),
         };
         test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
-            .WithArguments("Lambda", "'threshold'", "a closure and a delegate", "on every iteration of this 'for' loop"));
+            .WithArguments("Lambda capturing 'threshold'", "a closure and a delegate", "on every iteration of this 'for' loop"));
         await test.RunAsync();
     }
 
@@ -82,7 +82,7 @@ public sealed class CapturingLambdaTests
                 """),
         };
         test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
-            .WithArguments("Lambda", "'limit'", "a delegate (its closure is allocated once, outside the loop)", "on every iteration of this 'foreach' loop"));
+            .WithArguments("Lambda capturing 'limit'", "a delegate (its closure is allocated once, outside the loop)", "on every iteration of this 'foreach' loop"));
         await test.RunAsync();
     }
 
@@ -118,7 +118,7 @@ public sealed class CapturingLambdaTests
                         }
                 """),
         };
-        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithArguments("Lambda", "'this'", "a delegate", "on every iteration of this 'foreach' loop"));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithArguments("Lambda capturing 'this'", "a delegate", "on every iteration of this 'foreach' loop"));
         await test.RunAsync();
     }
 
@@ -142,6 +142,41 @@ public sealed class CapturingLambdaTests
     }.RunAsync();
 
     [Fact]
+    public async Task Reports_MethodGroups_OfInstanceMethods_AndOfStaticMethodsBeforeCSharp11()
+    {
+        var test = new AnalyzerOnly
+        {
+            LanguageVersion = LanguageVersion.CSharp10,
+            TestCode = Wrap("""
+                        foreach (var value in values)
+                        {
+                            Console.WriteLine(list.Count({|#0:IsAbove|}) + list.Count({|#1:IsEven|}));
+                        }
+                """, """
+                    bool IsAbove(int x) => x > _offset;
+                    static bool IsEven(int x) => x % 2 == 0;
+                """),
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithArguments("Method group 'IsAbove' bound to 'this'", "a delegate", "on every iteration of this 'foreach' loop"));
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(1).WithArguments("Static method group 'IsEven' (cached only from C# 11 on)", "a delegate", "on every iteration of this 'foreach' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task DoesNotReport_StaticMethodGroups_FromCSharp11() => new AnalyzerOnly
+    {
+        LanguageVersion = LanguageVersion.CSharp11,
+        TestCode = Wrap("""
+                    foreach (var value in values)
+                    {
+                        Console.WriteLine(list.Count(IsEven));
+                    }
+            """, """
+                static bool IsEven(int x) => x % 2 == 0;
+            """),
+    }.RunAsync();
+
+    [Fact]
     public async Task Reports_InHotMethods_AsInfo_PerCall()
     {
         var test = new AnalyzerOnly
@@ -159,7 +194,7 @@ public sealed class CapturingLambdaTests
                 """,
         };
         test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
-            .WithArguments("Lambda", "'prefix'", "a closure and a delegate", "on every call of hot method 'Get'"));
+            .WithArguments("Lambda capturing 'prefix'", "a closure and a delegate", "on every call of hot method 'Get'"));
         await test.RunAsync();
     }
 
