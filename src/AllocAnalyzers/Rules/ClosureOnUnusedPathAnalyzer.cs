@@ -34,7 +34,9 @@ public sealed class ClosureOnUnusedPathAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, ClosureSymbols symbols, AllocationScope scope)
     {
         var creation = (IDelegateCreationOperation)context.Operation;
-        if (creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda || symbols.IsExpressionTree(creation.Type))
+        // A lambda out of scope has its closure scope out of scope too (the scope is in the same function), so that cheap check comes first.
+        if (creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda || symbols.IsExpressionTree(creation.Type) ||
+            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out _))
         {
             return;
         }

@@ -31,7 +31,8 @@ public sealed class InvokedDelegateLocalAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, ClosureSymbols symbols, AllocationScope scope)
     {
         var creation = (IDelegateCreationOperation)context.Operation;
-        if (creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda ||
+        if (creation.Parent is not (IVariableInitializerOperation or ISimpleAssignmentOperation) ||
+            creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda ||
             symbols.IsExpressionTree(creation.Type) ||
             !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out var where) ||
             Captures.Of(lambda, context.CancellationToken).IsEmpty ||
