@@ -6,6 +6,7 @@ using AllocAnalyzers.Analysis;
 using AllocAnalyzers.CodeFixes.Rewrites;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -28,7 +29,8 @@ public sealed class CapturingLambdaFixer : ProvenCodeFixProvider
 
     protected override SyntaxNode? Rewrite(Document document, SemanticModel model, SyntaxNode root, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken)
     {
-        if (model.GetOperation(site, cancellationToken) is not IAnonymousFunctionOperation lambda ||
+        // Query clauses are lambdas too, but the compiler writes them: only lambdas and anonymous methods in source are rewritten.
+        if (model.GetOperation(site, cancellationToken) is not IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax } lambda ||
             lambda.Parent is not IDelegateCreationOperation creation ||
             new ClosureSymbols(model.Compilation).IsExpressionTree(creation.Type))
         {

@@ -6,6 +6,7 @@ using AllocAnalyzers.Analysis;
 using AllocAnalyzers.CodeFixes.Rewrites;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -27,7 +28,7 @@ public sealed class ClosureOnUnusedPathFixer : ProvenCodeFixProvider
     protected override SyntaxNode? Rewrite(Document document, SemanticModel model, SyntaxNode root, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken)
     {
         if (equivalenceKey != MoveToLocalFunctionEquivalenceKey ||
-            model.GetOperation(site, cancellationToken) is not IAnonymousFunctionOperation { Parent: IDelegateCreationOperation creation } lambda ||
+            model.GetOperation(site, cancellationToken) is not IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax, Parent: IDelegateCreationOperation creation } lambda ||
             new ClosureSymbols(model.Compilation).IsExpressionTree(creation.Type))
         {
             return null;

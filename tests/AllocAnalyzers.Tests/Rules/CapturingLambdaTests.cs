@@ -478,4 +478,37 @@ public sealed class CapturingLambdaTests
                     }
             """),
     }.RunAsync();
+
+    [Fact]
+    public Task PassState_CSharp9_MarksTheLambdaStatic() => new Test
+    {
+        LanguageVersion = LanguageVersion.CSharp9,
+        TestCode = Wrap("""
+                    foreach (var key in keys)
+                    {
+                        var prefix = key.Length.ToString();
+                        Console.WriteLine(cache.GetOrAdd(key, [|k => prefix + k|]));
+                    }
+            """),
+        FixedCode = Wrap("""
+                    foreach (var key in keys)
+                    {
+                        var prefix = key.Length.ToString();
+                        Console.WriteLine(cache.GetOrAdd(key, static (k, state) => state + k, prefix));
+                    }
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public Task QueryClauses_AreReported_ButNotRewritten()
+    {
+        var source = Wrap("""
+                    foreach (var value in values)
+                    {
+                        var above = from x in list where {|ALLOC020:x > value|} select x;
+                        Console.WriteLine(above.Count());
+                    }
+            """);
+        return new Test { TestCode = source, FixedCode = source }.RunAsync();
+    }
 }
