@@ -128,6 +128,14 @@ public sealed class BenchmarkCasesTests
         return ScaleSum.Run(values).ToString();
         """;
 
+    private static readonly string PrefixLookupProgram = """
+        var random = new System.Random(9);
+        var names = new string[2_000];
+        for (var i = 0; i < names.Length; i++) names[i] = "n" + random.Next(400);
+        var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        return PrefixLookup.Run(cache, names, "p:") + " " + PrefixLookup.Run(cache, names, "q:") + " " + cache.Count;
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -139,6 +147,7 @@ public sealed class BenchmarkCasesTests
         new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
         new Fix("KeyCache", "PassState", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.PassStateEquivalenceKey), KeyCacheProgram),
         new Fix("ThresholdCount", "Hoist", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.HoistEquivalenceKey), ThresholdCountProgram),
+        new Fix("PrefixLookup", "MoveToLocalFunction", nameof(ClosureOnUnusedPathFixer), ApplyAlloc021(ClosureOnUnusedPathFixer.MoveToLocalFunctionEquivalenceKey), PrefixLookupProgram),
         new Fix("ScaleSum", "LocalFunction", nameof(InvokedDelegateLocalFixer), ApplyAlloc022(InvokedDelegateLocalFixer.LocalFunctionEquivalenceKey), ScaleSumProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
@@ -225,6 +234,9 @@ public sealed class BenchmarkCasesTests
 
     private static Func<string, Task<string>> ApplyAlloc020(string key) => before =>
         new CodeFixTest<CapturingLambdaAnalyzer, CapturingLambdaFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc021(string key) => before =>
+        new CodeFixTest<ClosureOnUnusedPathAnalyzer, ClosureOnUnusedPathFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Func<string, Task<string>> ApplyAlloc022(string key) => before =>
         new CodeFixTest<InvokedDelegateLocalAnalyzer, InvokedDelegateLocalFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
