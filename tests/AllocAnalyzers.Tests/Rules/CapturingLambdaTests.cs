@@ -511,4 +511,25 @@ public sealed class CapturingLambdaTests
             """);
         return new Test { TestCode = source, FixedCode = source }.RunAsync();
     }
+
+    [Fact]
+    public Task PassState_CancellationTokenRegister() => new Test
+    {
+        TestCode = Wrap("""
+                    using var source = new CancellationTokenSource();
+                    foreach (var key in keys)
+                    {
+                        var name = key.Trim();
+                        using var registration = source.Token.Register([|() => Console.WriteLine(name)|]);
+                    }
+            """),
+        FixedCode = Wrap("""
+                    using var source = new CancellationTokenSource();
+                    foreach (var key in keys)
+                    {
+                        var name = key.Trim();
+                        using var registration = source.Token.Register(static state => Console.WriteLine((string)state), name);
+                    }
+            """),
+    }.RunAsync();
 }
