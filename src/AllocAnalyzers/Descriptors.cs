@@ -32,6 +32,35 @@ internal static class Descriptors
                      "it was returned, and read only up to the length that was asked for: Rent(n) returns at least n elements, usually more.",
         DiagnosticSeverity.Warning);
 
+    /// <summary>Warning for a closure per iteration; the message says whether the closure or only the delegate is allocated each time.</summary>
+    internal static readonly DiagnosticDescriptor CapturingLambda = Create(
+        RuleIds.CapturingLambda,
+        title: "Capturing lambda allocates a closure and a delegate",
+        messageFormat: "{0} allocates {1} {2}",
+        description: "A lambda, anonymous method or local function that captures locals, parameters or 'this' is converted to a new " +
+                     "delegate each time the conversion runs, and the closure object holding the captured variables is allocated " +
+                     "each time their scope is entered. In a loop that is garbage on every iteration; passing the values as the " +
+                     "state argument of an overload that takes one, or creating the delegate once before the loop, avoids it.",
+        DiagnosticSeverity.Warning);
+
+    internal static readonly DiagnosticDescriptor ClosureOnUnusedPath = Create(
+        RuleIds.ClosureOnUnusedPath,
+        title: "Closure allocated on paths that never use it",
+        messageFormat: "The closure for {0} is allocated at the start of {1} {2}, even on the paths that never reach this lambda in {3}",
+        description: "The compiler allocates the closure object of a captured variable where the variable's scope is entered, not " +
+                     "where the capturing lambda is created. A lambda in a rarely taken branch that captures method-level variables " +
+                     "therefore costs an allocation on every call. Moving the code that needs the lambda into a local function that " +
+                     "receives the values as parameters allocates the closure only when that code runs.",
+        DiagnosticSeverity.Info);
+
+    internal static readonly DiagnosticDescriptor InvokedDelegateLocal = Create(
+        RuleIds.InvokedDelegateLocal,
+        title: "Delegate local only invoked: use a local function",
+        messageFormat: "'{0}' holds a capturing lambda but is only invoked; a local function would allocate no delegate and no closure {1}",
+        description: "A delegate-typed local initialised with a capturing lambda and only ever invoked costs a closure object and a " +
+                     "delegate. A local function called directly needs neither: its captured variables live in a struct on the stack.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true) =>
         new(id, title, messageFormat, RuleIds.PerformanceCategory, severity, isEnabledByDefault, description, RuleIds.HelpLink(id));
 }

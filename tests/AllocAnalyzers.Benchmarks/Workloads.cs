@@ -37,6 +37,25 @@ internal static class Workloads
         return values;
     }
 
+    /// <summary>10,000 keys of 4 to 16 characters drawn from 1,000 distinct ones, for the ALLOC020 cache case.</summary>
+    public static string[] Keys()
+    {
+        var random = new Random(30_000);
+        var distinct = new string[1_000];
+        for (var i = 0; i < distinct.Length; i++)
+        {
+            distinct[i] = new string('k', random.Next(1, 13)) + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var keys = new string[10_000];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = distinct[random.Next(distinct.Length)];
+        }
+
+        return keys;
+    }
+
     /// <summary>Fails the run when a fixed version computes something else than the original on the benchmark's own input.</summary>
     public static void RequireSameResult<T>(string caseName, T before, params (string Fix, T Result)[] afters)
         where T : IEquatable<T>

@@ -39,12 +39,12 @@ internal sealed class AllocationScope
 
     /// <summary>
     /// Whether an allocation at <paramref name="operation"/> is in scope, and in which context. An operation that runs
-    /// on every iteration of a loop is always in scope.
+    /// on every iteration of a loop (the body of a <c>Parallel.For</c>/<c>ForEach</c> lambda included) is always in scope.
     /// </summary>
     public bool IsInScope(IOperation operation, ISymbol containingSymbol, AnalyzerOptions options, out AllocationContext context)
     {
         context = AllocationContext.Loop;
-        if (Loops.GetLoopRunningEachIteration(operation) is not null)
+        if (Loops.GetLoopRunningEachIteration(operation) is not null || Loops.GetParallelLoopRunningEachIteration(operation) is not null)
         {
             return true;
         }
@@ -70,6 +70,7 @@ internal sealed class AllocationScope
     public static string Describe(AllocationContext context, ILoopOperation? loop, ISymbol containingSymbol) => context switch
     {
         AllocationContext.Loop when loop is not null => $"on every iteration of this '{Loops.Keyword(loop)}' loop",
+        AllocationContext.Loop => "on every iteration of this parallel loop",
         AllocationContext.HotCode => $"on every call of hot method '{containingSymbol.Name}'",
         _ => $"on every call of '{containingSymbol.Name}'",
     };

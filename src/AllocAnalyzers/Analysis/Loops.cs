@@ -30,6 +30,39 @@ internal static class Loops
         return null;
     }
 
+    /// <summary>
+    /// The <c>Parallel.For</c>, <c>Parallel.ForEach</c> or <c>Parallel.ForEachAsync</c> call whose body lambda directly
+    /// contains <paramref name="operation"/> (not through a further lambda or local function): the body runs once per
+    /// element, so it counts as a loop body.
+    /// </summary>
+    public static IInvocationOperation? GetParallelLoopRunningEachIteration(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case ILocalFunctionOperation:
+                    return null;
+                case IAnonymousFunctionOperation lambda:
+                    var argument = lambda.Parent is IDelegateCreationOperation creation ? creation.Parent : lambda.Parent;
+                    while (argument is IConversionOperation)
+                    {
+                        argument = argument.Parent;
+                    }
+
+                    return argument is IArgumentOperation { Parameter.Name: "body", Parent: IInvocationOperation call } && IsParallelLoop(call.TargetMethod)
+                        ? call
+                        : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsParallelLoop(IMethodSymbol method) =>
+        method.Name is "For" or "ForEach" or "ForEachAsync" &&
+        method.ContainingType is { Name: "Parallel", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+
     /// <summary>The body of the innermost method, local function or lambda containing <paramref name="operation"/>.</summary>
     public static IOperation? GetFunctionBody(IOperation operation)
     {

@@ -103,6 +103,39 @@ public sealed class BenchmarkCasesTests
         return checksum.ToString();
         """;
 
+    private static readonly string KeyCacheProgram = """
+        var random = new System.Random(6);
+        var keys = new string[2_000];
+        for (var i = 0; i < keys.Length; i++) keys[i] = new string('k', random.Next(1, 13)) + random.Next(300);
+        var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        var first = KeyCache.Run(cache, keys);
+        return first + " " + KeyCache.Run(cache, keys) + " " + cache["k0"] + cache.Count;
+        """;
+
+    private static readonly string ThresholdCountProgram = """
+        var random = new System.Random(7);
+        var readings = new System.Collections.Generic.List<int>();
+        for (var i = 0; i < 16; i++) readings.Add(random.Next(100));
+        var probes = new int[2_000];
+        for (var i = 0; i < probes.Length; i++) probes[i] = random.Next();
+        return ThresholdCount.Run(readings, probes, 50).ToString() + " " + ThresholdCount.Run(readings, probes, -1);
+        """;
+
+    private static readonly string ScaleSumProgram = """
+        var random = new System.Random(8);
+        var values = new int[2_000];
+        for (var i = 0; i < values.Length; i++) values[i] = random.Next(int.MinValue, int.MaxValue);
+        return ScaleSum.Run(values).ToString();
+        """;
+
+    private static readonly string PrefixLookupProgram = """
+        var random = new System.Random(9);
+        var names = new string[2_000];
+        for (var i = 0; i < names.Length; i++) names[i] = "n" + random.Next(400);
+        var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        return PrefixLookup.Run(cache, names, "p:") + " " + PrefixLookup.Run(cache, names, "q:") + " " + cache.Count;
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -112,6 +145,10 @@ public sealed class BenchmarkCasesTests
         new Fix("Utf8Scratch", "Hoist", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), Utf8ScratchProgram),
         new Fix("Utf8Scratch", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), Utf8ScratchProgram),
         new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
+        new Fix("KeyCache", "PassState", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.PassStateEquivalenceKey), KeyCacheProgram),
+        new Fix("ThresholdCount", "Hoist", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.HoistEquivalenceKey), ThresholdCountProgram),
+        new Fix("PrefixLookup", "MoveToLocalFunction", nameof(ClosureOnUnusedPathFixer), ApplyAlloc021(ClosureOnUnusedPathFixer.MoveToLocalFunctionEquivalenceKey), PrefixLookupProgram),
+        new Fix("ScaleSum", "LocalFunction", nameof(InvokedDelegateLocalFixer), ApplyAlloc022(InvokedDelegateLocalFixer.LocalFunctionEquivalenceKey), ScaleSumProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
 
@@ -194,6 +231,15 @@ public sealed class BenchmarkCasesTests
 
     private static Func<string, Task<string>> ApplyAlloc003(string key) => before =>
         new CodeFixTest<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc020(string key) => before =>
+        new CodeFixTest<CapturingLambdaAnalyzer, CapturingLambdaFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc021(string key) => before =>
+        new CodeFixTest<ClosureOnUnusedPathAnalyzer, ClosureOnUnusedPathFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc022(string key) => before =>
+        new CodeFixTest<InvokedDelegateLocalAnalyzer, InvokedDelegateLocalFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Fix Find(string caseName, string fixName) => Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 

@@ -267,4 +267,51 @@ public sealed class AllocationScopeTests
             }
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task Reports_InTheBodyOfParallelFor_AsALoop() => new Alloc001
+    {
+        TestCode = """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class Server
+            {
+                void Handle(Stream[] streams, int size)
+                {
+                    Parallel.For(0, streams.Length, i =>
+                    {
+                        var buffer = [|new byte[size + i]|];
+                        streams[i].ReadExactly(buffer);
+                    });
+                    Parallel.ForEach(streams, stream =>
+                    {
+                        var buffer = [|new byte[size]|];
+                        stream.ReadExactly(buffer);
+                    });
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task DoesNotReport_InOtherLambdasOutsideLoops() => new Alloc001
+    {
+        TestCode = """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class Server
+            {
+                void Handle(Stream stream, int size)
+                {
+                    Task.Run(() =>
+                    {
+                        var buffer = new byte[size];
+                        stream.ReadExactly(buffer);
+                    });
+                }
+            }
+            """,
+    }.RunAsync();
 }
