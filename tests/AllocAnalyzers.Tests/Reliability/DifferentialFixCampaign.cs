@@ -34,15 +34,11 @@ internal sealed record FixKind(Type Analyzer, Type Fixer, string Key)
 
     public string RuleId => ((CodeFixProvider)Activator.CreateInstance(Fixer)!).FixableDiagnosticIds[0];
 
-    /// <summary>The rules whose code <see cref="ProgramGenerator"/> writes (arrays); the closure fixes are checked by their rule and benchmark tests.</summary>
-    public static readonly ImmutableHashSet<string> GeneratedRuleIds = ImmutableHashSet.Create(StringComparer.Ordinal, "ALLOC001", "ALLOC002", "ALLOC003");
-
     /// <summary>
-    /// Every fix kind of the generated rules: fixers found by reflection, each paired with the analyzer that reports its
-    /// ids, with the keys of its public <c>…EquivalenceKey</c> constants, in declaration order.
+    /// Every fix kind of the package: fixers found by reflection, each paired with the analyzer that reports its ids,
+    /// with the keys of its public <c>…EquivalenceKey</c> constants, in declaration order.
     /// </summary>
     public static ImmutableArray<FixKind> All { get; } = RuleCatalog.FixerTypes
-        .Where(fixer => ((CodeFixProvider)Activator.CreateInstance(fixer)!).FixableDiagnosticIds.All(GeneratedRuleIds.Contains))
         .SelectMany(fixer =>
         {
             var ids = ((CodeFixProvider)Activator.CreateInstance(fixer)!).FixableDiagnosticIds;
