@@ -377,7 +377,7 @@ internal sealed class CollectionCapacityRewrite
             case ExpressionStatementSyntax expressionStatement:
                 return InsertAfter(root, expressionStatement, statement);
             case ArrowExpressionClauseSyntax arrow when arrow.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax:
-                var body = SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(invocation.WithoutTrivia()), statement)
+                var body = SyntaxFactory.Block(OnItsOwnLine(SyntaxFactory.ExpressionStatement(invocation.WithoutTrivia())), statement)
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 SyntaxNode member = arrow.Parent;
                 SyntaxNode replaced = member switch
@@ -477,8 +477,11 @@ internal sealed class CollectionCapacityRewrite
 
         return anchor is LocalDeclarationStatementSyntax
             ? null
-            : root.ReplaceNode(anchor, SyntaxFactory.Block(anchor.WithoutTrivia(), statement).WithTriviaFrom(anchor).WithAdditionalAnnotations(Formatter.Annotation));
+            : root.ReplaceNode(anchor, SyntaxFactory.Block(OnItsOwnLine(anchor), statement).WithTriviaFrom(anchor).WithAdditionalAnnotations(Formatter.Annotation));
     }
+
+    private static StatementSyntax OnItsOwnLine(StatementSyntax statement) =>
+        statement.WithoutTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
 
     private static SyntaxNode? InsertBefore(SyntaxNode root, StatementSyntax anchor, StatementSyntax statement)
     {
@@ -487,6 +490,6 @@ internal sealed class CollectionCapacityRewrite
             return root.InsertNodesBefore(anchor, new[] { statement });
         }
 
-        return root.ReplaceNode(anchor, SyntaxFactory.Block(statement, anchor.WithoutTrivia()).WithTriviaFrom(anchor).WithAdditionalAnnotations(Formatter.Annotation));
+        return root.ReplaceNode(anchor, SyntaxFactory.Block(statement, OnItsOwnLine(anchor)).WithTriviaFrom(anchor).WithAdditionalAnnotations(Formatter.Annotation));
     }
 }
