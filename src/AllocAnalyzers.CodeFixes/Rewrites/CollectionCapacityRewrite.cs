@@ -361,8 +361,9 @@ internal sealed class CollectionCapacityRewrite
         return name;
     }
 
-    private static StatementSyntax ParseStatement(string text) =>
-        SyntaxFactory.ParseStatement(text).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed).WithAdditionalAnnotations(Formatter.Annotation);
+    /// <summary>A statement written with <c>\n</c> line breaks, parsed with the document's own line break.</summary>
+    private StatementSyntax ParseStatement(string text) =>
+        SyntaxFactory.ParseStatement(text.Replace("\n", NewLine)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed).WithAdditionalAnnotations(Formatter.Annotation);
 
     /// <summary>Inserts <paramref name="statement"/> after the <c>x.Clear();</c> statement (a block is made for an embedded or expression-bodied one).</summary>
     private SyntaxNode? InsertAfterCall(SyntaxNode root, StatementSyntax statement)
@@ -415,7 +416,7 @@ internal sealed class CollectionCapacityRewrite
             }
 
             var modifiers = Member.Member.IsStatic ? "private static int" : "private int";
-            counterDeclaration = SyntaxFactory.ParseMemberDeclaration($"{modifiers} {counter};\n")!.WithAdditionalAnnotations(Formatter.Annotation);
+            counterDeclaration = SyntaxFactory.ParseMemberDeclaration($"{modifiers} {counter};" + NewLine)!.WithAdditionalAnnotations(Formatter.Annotation);
         }
 
         var tracked = root.TrackNodes(new[] { statement, declarationAnchor }.Where(n => n is not null)!);
@@ -468,10 +469,22 @@ internal sealed class CollectionCapacityRewrite
         return Call.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type && root.Contains(type) ? type : null;
     }
 
-    private static SyntaxNode? InsertAfter(SyntaxNode root, StatementSyntax anchor, StatementSyntax statement)
+    /// <summary>The line break the document uses.</summary>
+    private string NewLine =>
+        Call.Syntax.SyntaxTree.GetRoot().DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { } end && end.ToString() is { Length: > 0 } text
+            ? text
+            : "\n";
+
+    private SyntaxNode? InsertAfter(SyntaxNode root, StatementSyntax anchor, StatementSyntax statement)
     {
         if (anchor.Parent is BlockSyntax or SwitchSectionSyntax)
         {
+            // A blank line between a block and the check that follows it, as after any block.
+            if (anchor.GetLastToken().IsKind(SyntaxKind.CloseBraceToken))
+            {
+                statement = statement.WithLeadingTrivia(SyntaxFactory.EndOfLine(NewLine));
+            }
+
             return root.InsertNodesAfter(anchor, new[] { statement });
         }
 
