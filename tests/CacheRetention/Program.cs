@@ -74,5 +74,4 @@ public static class Program
 
     // A few KB either side of the baseline is the runtime's own noise: shown as 0.00, not -0.00.
     private static string Megabytes(long bytes) => Math.Max(0, bytes / 1048576.0).ToString("F2", CultureInfo.InvariantCulture);
-    }
 }
