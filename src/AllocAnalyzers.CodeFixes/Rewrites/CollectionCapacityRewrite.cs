@@ -55,9 +55,12 @@ internal sealed class CollectionCapacityRewrite
             return null;
         }
 
-        foreach (var use in CollectUses(model, symbol, cancellationToken))
+        var candidates = new Dictionary<ISymbol, MemberUses>(SymbolEqualityComparer.Default) { [symbol] = member };
+        foreach (var declaration in symbol.ContainingType.DeclaringSyntaxReferences)
         {
-            member.Add(use);
+            var node = declaration.GetSyntax(cancellationToken);
+            var treeModel = node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
+            LongLivedCollections.CollectUses(node, treeModel, candidates, cancellationToken);
         }
 
         var uses = member.ToList();
@@ -71,36 +74,6 @@ internal sealed class CollectionCapacityRewrite
         }
 
         return null;
-    }
-
-    /// <summary>Every reference to <paramref name="member"/> in the declarations of its type, classified.</summary>
-    private static IEnumerable<CollectionUse> CollectUses(SemanticModel model, ISymbol member, CancellationToken cancellationToken)
-    {
-        var name = member.Name;
-        foreach (var declaration in member.ContainingType.DeclaringSyntaxReferences)
-        {
-            var node = declaration.GetSyntax(cancellationToken);
-            var treeModel = node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
-            foreach (var identifier in node.DescendantNodes().OfType<IdentifierNameSyntax>())
-            {
-                if (identifier.Identifier.ValueText != name)
-                {
-                    continue;
-                }
-
-                SyntaxNode referenceSyntax = identifier.Parent switch
-                {
-                    MemberAccessExpressionSyntax access when access.Name == identifier => access,
-                    MemberBindingExpressionSyntax binding => binding,
-                    _ => identifier,
-                };
-                if (treeModel.GetOperation(referenceSyntax, cancellationToken) is IMemberReferenceOperation reference &&
-                    SymbolEqualityComparer.Default.Equals(LongLivedCollections.AsMember(reference), member))
-                {
-                    yield return LongLivedCollections.Classify(reference, treeModel.GetEnclosingSymbol(referenceSyntax.SpanStart, cancellationToken));
-                }
-            }
-        }
     }
 
     // ---- ALLOC010: trim after clearing ---------------------------------------------------------------------------

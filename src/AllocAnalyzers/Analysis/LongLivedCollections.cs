@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -120,7 +121,18 @@ internal sealed class MemberUses
         }
 
         copy.Sort((a, b) => a.Tree == b.Tree ? a.Position.CompareTo(b.Position) : string.CompareOrdinal(a.Tree.FilePath, b.Tree.FilePath));
-        return copy;
+
+        // A reference seen both by an operation action and by reading a declaration counts once.
+        var distinct = new List<CollectionUse>(copy.Count);
+        foreach (var use in copy)
+        {
+            if (distinct.Count == 0 || distinct[distinct.Count - 1] is not { } last || last.Tree != use.Tree || last.Reference.Syntax.Span != use.Reference.Syntax.Span)
+            {
+                distinct.Add(use);
+            }
+        }
+
+        return distinct;
     }
 }
 
@@ -177,6 +189,22 @@ internal static class LongLivedCollections
                     OperationKind.PropertyReference);
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
+                    // Nested types are symbols of their own, whose operations this type's actions do not see; a private
+                    // member is theirs to use too, so their declarations are read here.
+                    foreach (var nested in ((INamedTypeSymbol)end.Symbol).GetTypeMembers())
+                    {
+                        foreach (var declaration in nested.DeclaringSyntaxReferences)
+                        {
+                            var node = declaration.GetSyntax(end.CancellationToken);
+                            if (end.Compilation.ContainsSyntaxTree(node.SyntaxTree))
+                            {
+#pragma warning disable RS1030 // Read only for types that hold a candidate collection and nest other types.
+                                CollectUses(node, end.Compilation.GetSemanticModel(node.SyntaxTree), candidates, end.CancellationToken);
+#pragma warning restore RS1030
+                            }
+                        }
+                    }
+
                     foreach (var uses in candidates.Values)
                     {
                         onEnd(end, uses);
@@ -184,6 +212,39 @@ internal static class LongLivedCollections
                 });
             },
             SymbolKind.NamedType);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="candidates"/> every reference to one of them within <paramref name="node"/> (a declaration,
+    /// nested types included), found by name and classified.
+    /// </summary>
+    public static void CollectUses(SyntaxNode node, SemanticModel model, Dictionary<ISymbol, MemberUses> candidates, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in candidates.Keys)
+        {
+            names.Add(member.Name);
+        }
+
+        foreach (var identifier in node.DescendantNodes())
+        {
+            if (identifier is not IdentifierNameSyntax name || !names.Contains(name.Identifier.ValueText))
+            {
+                continue;
+            }
+
+            SyntaxNode referenceSyntax = name.Parent switch
+            {
+                MemberAccessExpressionSyntax access when access.Name == name => access,
+                MemberBindingExpressionSyntax binding => binding,
+                _ => name,
+            };
+            if (model.GetOperation(referenceSyntax, cancellationToken) is IMemberReferenceOperation reference &&
+                AsMember(reference) is { } referenced && candidates.TryGetValue(referenced, out var uses))
+            {
+                uses.Add(Classify(reference, model.GetEnclosingSymbol(referenceSyntax.SpanStart, cancellationToken)));
+            }
+        }
     }
 
     /// <summary>The members of <paramref name="type"/> that are long-lived collections of an accepted kind, or null when there are none.</summary>

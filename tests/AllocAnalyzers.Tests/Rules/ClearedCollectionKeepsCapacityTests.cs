@@ -116,6 +116,39 @@ public sealed class ClearedCollectionKeepsCapacityTests
     }.RunAsync();
 
     [Fact]
+    public Task Reports_AStaticFieldFilledByANestedType() => new AnalyzerOnly
+    {
+        TestCode = Cache("""
+                private static readonly Dictionary<int, string> s_users = new Dictionary<int, string>();
+
+                public static void Reset() => [|s_users.Clear()|];
+
+                public sealed class Loader
+                {
+                    public void Load(int id) => s_users[id] = "user" + id;
+                }
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public Task Rebuild_NotOffered_WhenANestedTypeHandsTheCollectionOut()
+    {
+        var code = Cache("""
+                private static Dictionary<int, string> s_users = new Dictionary<int, string>();
+
+                public static void Add(int id) => s_users[id] = "user" + id;
+
+                public static void Reset() => [|s_users.Clear()|];
+
+                public sealed class Exporter
+                {
+                    public IReadOnlyDictionary<int, string> Snapshot() => s_users;
+                }
+            """);
+        return new Test { ReferenceSet = ReferenceSet.Net472, TestCode = code, FixedCode = code }.RunAsync();
+    }
+
+    [Fact]
     public Task DoesNotReport_ALocalClearedAndRefilledInOneMethod() => new AnalyzerOnly
     {
         TestCode = Cache("""

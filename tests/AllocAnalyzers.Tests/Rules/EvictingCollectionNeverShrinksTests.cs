@@ -367,6 +367,41 @@ public sealed class EvictingCollectionNeverShrinksTests
             """, declaration: "private Dictionary<int, string> _sessions = new Dictionary<int, string>();\n    private int _sessionsRemovalsSinceRebuild;"),
     }.RunAsync();
 
+    [Fact]
+    public Task OldFrameworks_CounterName_IsUnique_AndUsesTheReceiver() => new Test
+    {
+        ReferenceSet = ReferenceSet.Net472,
+        TestCode = Cache("""
+                private HashSet<int> _ids = new HashSet<int>(), _other = new HashSet<int>();
+                private int _idsRemovalsSinceTrim;
+
+                public void Add(int id) { _ids.Add(id); _other.Add(_idsRemovalsSinceTrim); }
+
+                public void Forget(int id)
+                {
+                    {|#0:this._ids.Remove(id)|};
+                }
+            """),
+        ExpectedDiagnostics = { Info(0) },
+        FixedCode = Cache("""
+                private HashSet<int> _ids = new HashSet<int>(), _other = new HashSet<int>();
+                private int _idsRemovalsSinceTrim2;
+                private int _idsRemovalsSinceTrim;
+
+                public void Add(int id) { _ids.Add(id); _other.Add(_idsRemovalsSinceTrim); }
+
+                public void Forget(int id)
+                {
+                    this._ids.Remove(id);
+                    if (++this._idsRemovalsSinceTrim2 % 1024 == 0 && this._idsRemovalsSinceTrim2 >= this._ids.Count)
+                    {
+                        this._ids.TrimExcess();
+                        this._idsRemovalsSinceTrim2 = 0;
+                    }
+                }
+            """),
+    }.RunAsync();
+
     [Theory]
     [InlineData(ReferenceSet.NetStandard20)]
     [InlineData(ReferenceSet.Net472)]
