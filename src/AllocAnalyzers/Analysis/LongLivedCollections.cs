@@ -144,12 +144,10 @@ internal sealed class MemberUses
 internal static class LongLivedCollections
 {
     /// <summary>LINQ operators that enumerate their source at once and keep no reference to it.</summary>
-    private static readonly HashSet<string> ImmediateLinq = new(StringComparer.Ordinal)
-    {
-        "Aggregate", "All", "Any", "Average", "Contains", "Count", "ElementAt", "ElementAtOrDefault", "First", "FirstOrDefault",
-        "Last", "LastOrDefault", "LongCount", "Max", "MaxBy", "Min", "MinBy", "SequenceEqual", "Single", "SingleOrDefault", "Sum",
-        "ToArray", "ToDictionary", "ToHashSet", "ToList", "ToLookup",
-    };
+    private static bool IsImmediateLinq(string name) => name is
+        "Aggregate" or "All" or "Any" or "Average" or "Contains" or "Count" or "ElementAt" or "ElementAtOrDefault" or "First" or "FirstOrDefault" or
+        "Last" or "LastOrDefault" or "LongCount" or "Max" or "MaxBy" or "Min" or "MinBy" or "SequenceEqual" or "Single" or "SingleOrDefault" or "Sum" or
+        "ToArray" or "ToDictionary" or "ToHashSet" or "ToList" or "ToLookup";
 
     /// <summary>The collection kinds ALLOC010 reports: those whose <c>Clear()</c> keeps the storage (<c>ConcurrentDictionary.Clear()</c> shrinks).</summary>
     public static bool KeepsCapacityAfterClear(CollectionKind kind) => kind is not CollectionKind.None and not CollectionKind.ConcurrentDictionary;
@@ -408,7 +406,7 @@ internal static class LongLivedCollections
             case IArgumentOperation { Parent: IInvocationOperation invocation } when
                 invocation.TargetMethod.IsExtensionMethod &&
                 invocation.TargetMethod.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } &&
-                ImmediateLinq.Contains(invocation.TargetMethod.Name):
+                IsImmediateLinq(invocation.TargetMethod.Name):
                 enumeration = invocation;
                 return CollectionUseKind.Enumerate;
             default:
