@@ -273,11 +273,13 @@ internal static class LongLivedCollections
         var type = member switch
         {
             IFieldSymbol { IsConst: false, IsImplicitlyDeclared: false } field => field.Type,
-            IPropertySymbol { IsIndexer: false } property when IsAutoProperty(property) => property.Type,
+            IPropertySymbol { IsIndexer: false } property => property.Type,
             _ => null,
         };
 
-        return type is not null && symbols.KindOf(type, out var framework) is var kind && kind != CollectionKind.None
+        // The type first: it is cheap, and rules out almost every member; the syntax of a property only after it.
+        return type is not null && symbols.KindOf(type, out var framework) is var kind && kind != CollectionKind.None &&
+               (member is not IPropertySymbol autoProperty || IsAutoProperty(autoProperty))
             ? new MemberUses(member, type, kind, framework!)
             : null;
     }
