@@ -32,6 +32,25 @@ internal static class Descriptors
                      "it was returned, and read only up to the length that was asked for: Rent(n) returns at least n elements, usually more.",
         DiagnosticSeverity.Warning);
 
+    internal static readonly DiagnosticDescriptor ClearedCollectionKeepsCapacity = Create(
+        RuleIds.ClearedCollectionKeepsCapacity,
+        title: "Long-lived collection cleared without releasing its capacity",
+        messageFormat: "'{0}' keeps the capacity of its largest fill after Clear(); trim it or replace it with a new {1}",
+        description: "Clear() on a Dictionary, HashSet, List, Queue, Stack or SortedList removes the entries but keeps the arrays " +
+                     "that held them: a collection held by a field that once held a million entries keeps that memory for as long as " +
+                     "its object lives. TrimExcess() after the clear, or a new collection, gives it back.",
+        DiagnosticSeverity.Warning);
+
+    internal static readonly DiagnosticDescriptor EvictingCollectionNeverShrinks = Create(
+        RuleIds.EvictingCollectionNeverShrinks,
+        title: "Long-lived collection evicts entries but never shrinks",
+        messageFormat: "Entries are removed from '{0}', but it is never trimmed or rebuilt: its memory stays at the peak of its largest fill",
+        description: "A collection held by a field that is filled and evicted but never trimmed or rebuilt keeps the storage of its " +
+                     "largest fill: removing entries one by one does not shrink a Dictionary, HashSet, List, SortedList or " +
+                     "ConcurrentDictionary. Shrinking when the live count has fallen well below the capacity, or rebuilding it " +
+                     "periodically, bounds its memory by what it holds instead of by its peak.",
+        DiagnosticSeverity.Info);
+
     /// <summary>Warning for a closure per iteration; the message says whether the closure or only the delegate is allocated each time.</summary>
     internal static readonly DiagnosticDescriptor CapturingLambda = Create(
         RuleIds.CapturingLambda,

@@ -6,6 +6,8 @@ internal static partial class RuleIds
     internal const string PerIterationArray = "ALLOC001";
     internal const string FixedSizePerIterationArray = "ALLOC002";
     internal const string ArrayPoolMisuse = "ALLOC003";
+    internal const string ClearedCollectionKeepsCapacity = "ALLOC010";
+    internal const string EvictingCollectionNeverShrinks = "ALLOC011";
     internal const string CapturingLambda = "ALLOC020";
     internal const string ClosureOnUnusedPath = "ALLOC021";
     internal const string InvokedDelegateLocal = "ALLOC022";

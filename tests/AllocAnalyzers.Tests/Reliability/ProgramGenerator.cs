@@ -38,7 +38,7 @@ internal sealed class ProgramGenerator
     /// The rules whose patterns this generator writes. The fixes of other rules are tested differentially on the rule
     /// tests' runnable programs (<see cref="CorpusDifferentialTests"/>).
     /// </summary>
-    public static readonly ImmutableHashSet<string> CoveredRules = ImmutableHashSet.Create(StringComparer.Ordinal, "ALLOC001", "ALLOC002", "ALLOC003");
+    public static readonly ImmutableHashSet<string> CoveredRules = ImmutableHashSet.Create(StringComparer.Ordinal, "ALLOC001", "ALLOC002", "ALLOC003", "ALLOC010", "ALLOC011");
 
     private readonly int _seed;
     private readonly bool _includeKnownBugs;
@@ -128,6 +128,13 @@ internal sealed class ProgramGenerator
                 Segment(depth: 0, acc: "acc");
             }
 
+            // With a random stream of its own, so the segments above are the same as before caches were generated.
+            var caches = new CacheWriter(this, new Random(unchecked(_seed * 31337 + _index * 7)));
+            if (caches.Chance(0.45))
+            {
+                caches.Write("acc");
+            }
+
             Line("sb.Append(\"acc=\").Append(acc);");
             return new GeneratedProgram(_seed, _index, Assemble(), _features);
         }
@@ -143,6 +150,7 @@ internal sealed class ProgramGenerator
             text.AppendLine("""
                 using System;
                 using System.Buffers;
+                using System.Collections.Concurrent;
                 using System.Collections.Generic;
                 using System.IO;
                 using System.Linq;
@@ -1165,6 +1173,179 @@ internal sealed class ProgramGenerator
             }
 
             Line($"sb.Append({acc}).Append(';');");
+        }
+
+        /// <summary>
+        /// A long-lived collection in a class of its own (what ALLOC010 and ALLOC011 report): filled, evicted and/or cleared,
+        /// refilled and read back through lookups, its count and sometimes an enumeration; static or not, readonly or not,
+        /// under a lock or not, handed out or not, so that each fix is offered in some programs and refused in others.
+        /// </summary>
+        private sealed class CacheWriter
+        {
+            private readonly Writer _writer;
+            private readonly Random _random;
+
+            public CacheWriter(Writer writer, Random random)
+            {
+                _writer = writer;
+                _random = random;
+            }
+
+            public bool Chance(double p) => _random.NextDouble() < p;
+
+            private T Pick<T>(params T[] items) => items[_random.Next(items.Length)];
+
+            public void Write(string acc)
+            {
+                var kind = _random.Next(7);
+                var isStatic = Chance(0.25);
+                var field = isStatic ? "s_items" : "_items";
+                var locked = kind == 6 ? Chance(0.7) : Chance(0.2);
+                var readOnly = Chance(kind == 6 ? 0.25 : 0.4);
+                var enumerated = Chance(0.3);
+                var handedOut = Chance(0.15);
+                var (type, creation, fill, remove, removeReturnsBool, probe, fold) = kind switch
+                {
+                    0 => ("Dictionary<int, string>", "new Dictionary<int, string>()", $"{field}[k] = \"v\" + k", $"{field}.Remove(k)", true, $"{field}.TryGetValue(k, out var v) ? v.Length : -1", "pair.Key * 7 + pair.Value.Length"),
+                    1 => ("HashSet<string>", "new HashSet<string>(StringComparer.OrdinalIgnoreCase)", $"{field}.Add(\"K\" + k)", $"{field}.Remove(\"k\" + k)", true, $"{field}.Contains(\"k\" + k) ? 1 : 0", "pair.Length * 3 + pair[pair.Length - 1]"),
+                    2 => ("List<int>", "new List<int>()", $"{field}.Add(k)", $"{field}.Remove(k)", true, $"{field}.IndexOf(k)", "pair"),
+                    3 => ("SortedList<int, int>", "new SortedList<int, int>()", $"{field}[k] = -k", $"{field}.Remove(k)", true, $"{field}.IndexOfKey(k)", "pair.Key ^ pair.Value"),
+                    4 => ("Queue<int>", "new Queue<int>()", $"{field}.Enqueue(k)", $"{field}.Dequeue()", false, $"{field}.Contains(k) ? 1 : 0", "pair"),
+                    5 => ("Stack<int>", "new Stack<int>()", $"{field}.Push(k)", $"{field}.Pop()", false, $"{field}.Contains(k) ? 1 : 0", "pair"),
+                    _ => ("ConcurrentDictionary<int, int>", "new ConcurrentDictionary<int, int>()", $"{field}[k] = k * 3", $"{field}.TryRemove(k, out _)", true, $"{field}.TryGetValue(k, out var v) ? v : -1", "pair.Key + pair.Value"),
+                };
+
+                // A ConcurrentDictionary is cleared only sometimes: its Clear() shrinks, which ALLOC011 then does not report.
+                var evicts = kind is not (4 or 5) && (kind == 6 || Chance(0.6));
+                var clears = kind != 6 ? !evicts || Chance(0.5) : Chance(0.15);
+                var name = _writer.Name("Cache");
+                var modifiers = (isStatic ? "static " : "") + (readOnly ? "readonly " : "");
+                var gate = isStatic ? "s_gate" : "_gate";
+                string Guarded(string statement) => locked ? $"lock ({gate}) {{ {statement} }}" : statement;
+
+                var members = new List<string>
+                {
+                    $"        private {modifiers}{type} {field} = {creation};",
+                };
+                if (locked)
+                {
+                    members.Add($"        private {(isStatic ? "static " : "")}readonly object {gate} = new object();");
+                }
+
+                members.Add("");
+                members.Add($"        public int Count => {field}.Count;");
+                members.Add($"        public int Probe(int k) => {probe};");
+                members.Add($"        public void Fill(int k) {{ {Guarded(fill + ";")} }}");
+                if (evicts)
+                {
+                    var emptyGuard = kind is 4 or 5 ? $"if ({field}.Count == 0) return false; " : "";
+                    members.Add(Pick(0, 1, 2) switch
+                    {
+                        0 => $$"""
+                                    public bool Evict(int k)
+                                    {
+                                        {{emptyGuard}}{{Guarded(remove + ";")}}
+                                        return true;
+                                    }
+                            """,
+                        1 when removeReturnsBool && !locked => $$"""
+                                    public bool Evict(int k)
+                                    {
+                                        if ({{remove}})
+                                        {
+                                            return true;
+                                        }
+
+                                        return false;
+                                    }
+                            """,
+                        _ when removeReturnsBool && !locked => $$"""
+                                    public bool Evict(int k)
+                                    {
+                                        return {{remove}};
+                                    }
+                            """,
+                        _ => $$"""
+                                    public bool Evict(int k)
+                                    {
+                                        {{emptyGuard}}{{Guarded(remove + ";")}}
+                                        return false;
+                                    }
+                            """,
+                    });
+                }
+
+                if (clears)
+                {
+                    members.Add(Pick(0, 1, 2) switch
+                    {
+                        0 when !locked => $"        public void Reset() => {field}.Clear();",
+                        1 => $$"""
+                                    public void Reset(bool really = true)
+                                    {
+                                        if (really) {{Guarded(field + ".Clear();")}}
+                                    }
+                            """,
+                        _ => $$"""
+                                    public void Reset(bool really = true)
+                                    {
+                                        {{Guarded(field + ".Clear();")}}
+                                    }
+                            """,
+                    });
+                }
+
+                if (enumerated)
+                {
+                    members.Add($$"""
+                                public int Fold()
+                                {
+                                    int result = 0;
+                                    foreach (var pair in {{field}}) result = unchecked(result * 31 + {{fold}});
+                                    return result;
+                                }
+                        """);
+                }
+
+                if (handedOut)
+                {
+                    members.Add($"        public object Items => {field};");
+                }
+
+                _writer._helpers.Add($"    private sealed class {name}\n    {{\n{string.Join("\n", members)}\n    }}");
+                _writer._features.Add($"cache: {type}{(isStatic ? " static" : "")}{(readOnly ? " readonly" : "")}{(locked ? " locked" : "")}{(evicts ? " evicted" : "")}{(clears ? " cleared" : "")}{(enumerated ? " enumerated" : "")}{(handedOut ? " handed out" : "")}");
+
+                var local = _writer.Name("cache");
+                var entries = _random.Next(20, 3_000);
+                _writer.Open("if (sb != null)");
+                _writer.Line($"var {local} = new {name}();");
+                _writer.Line($"for (int k = 0; k < {N(entries)}; k++) {local}.Fill(k * 3 % {N(entries + 17)});");
+                if (evicts)
+                {
+                    _writer.Line($"for (int k = 0; k < {N(_random.Next(entries / 2, entries + 10))}; k++) {acc} += {local}.Evict(k * 7 % {N(entries + 17)}) ? 1 : 0;");
+                }
+
+                _writer.Line($"{acc} = {acc} * 31 + {local}.Count;");
+                if (clears)
+                {
+                    _writer.Line($"{local}.Reset();");
+                }
+
+                _writer.Line($"for (int k = 0; k < {N(_random.Next(0, 40))}; k++) {local}.Fill(k * 11 + 5);");
+                _writer.Line($"for (int k = 0; k < 60; k += 3) {acc} = {acc} * 7 + {local}.Probe(k);");
+                _writer.Line($"{acc} = {acc} * 31 + {local}.Count;");
+                if (enumerated)
+                {
+                    _writer.Line($"{acc} = {acc} * 17 + {local}.Fold();");
+                }
+
+                if (handedOut)
+                {
+                    _writer.Line($"{acc} += {local}.Items == null ? 0 : 1;");
+                }
+
+                _writer.Close();
+            }
         }
     }
 

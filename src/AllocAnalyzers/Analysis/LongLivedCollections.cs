@@ -1,0 +1,624 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AllocAnalyzers.Analysis;
+
+/// <summary>What one reference to a long-lived collection member does with it.</summary>
+internal enum CollectionUseKind
+{
+    /// <summary>Reads it without keeping it or observing its order: <c>Count</c>, <c>TryGetValue</c>, <c>ContainsKey</c>, an indexer read.</summary>
+    Read,
+    /// <summary>Observes its entries in order: <c>foreach</c>, <c>Keys</c>/<c>Values</c>, <c>CopyTo</c>, LINQ that runs at once.</summary>
+    Enumerate,
+    /// <summary>Adds entries: <c>Add</c>, <c>TryAdd</c>, an indexer set, <c>AddRange</c>, <c>Enqueue</c>, <c>Push</c>, <c>UnionWith</c>, …</summary>
+    Fill,
+    /// <summary><c>Clear()</c>.</summary>
+    Clear,
+    /// <summary>Removes entries: <c>Remove</c>, <c>TryRemove</c>, <c>RemoveWhere</c>, <c>RemoveAll</c>, <c>RemoveAt</c>, …</summary>
+    Remove,
+    /// <summary>Releases or bounds capacity: <c>TrimExcess</c>, a <c>Capacity</c> set.</summary>
+    Trim,
+    /// <summary>The member is assigned.</summary>
+    Assign,
+    /// <summary>The reference is handed out: returned, passed, stored elsewhere, locked on, captured in a local, a live <c>Keys</c> view kept.</summary>
+    Escape,
+}
+
+/// <summary>One reference to a long-lived collection member, classified.</summary>
+internal sealed class CollectionUse
+{
+    public CollectionUse(IOperation reference, CollectionUseKind kind, IInvocationOperation? call, ISymbol? containingMember, bool inNestedFunction, bool mayMutateWhileEnumerating)
+    {
+        Reference = reference;
+        Kind = kind;
+        Call = call;
+        ContainingMember = containingMember;
+        InNestedFunction = inNestedFunction;
+        MayMutateWhileEnumerating = mayMutateWhileEnumerating;
+    }
+
+    /// <summary>The field or property reference.</summary>
+    public IOperation Reference { get; }
+
+    public CollectionUseKind Kind { get; }
+
+    /// <summary>The collection method called on the member (<c>Clear</c>, <c>Remove</c>, …), when the use is a call.</summary>
+    public IInvocationOperation? Call { get; }
+
+    /// <summary>The method, accessor, constructor or initialized member the reference is in (lambdas and local functions count as their member).</summary>
+    public ISymbol? ContainingMember { get; }
+
+    /// <summary>Inside a lambda or local function, which may run at any later time.</summary>
+    public bool InNestedFunction { get; }
+
+    /// <summary>An enumeration whose body calls code of the user's (or mutates the member), which may change the collection mid-enumeration.</summary>
+    public bool MayMutateWhileEnumerating { get; }
+
+    /// <summary>In a constructor or an initializer, where the object is still being built.</summary>
+    public bool InConstructor => !InNestedFunction && ContainingMember switch
+    {
+        IMethodSymbol method => method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor,
+        IFieldSymbol or IPropertySymbol => true,
+        _ => false,
+    };
+
+    /// <summary>In <c>Dispose</c>, <c>DisposeAsync</c> or a finalizer, after which the object is not used.</summary>
+    public bool InTeardown => ContainingMember is IMethodSymbol method &&
+        (method.MethodKind == MethodKind.Destructor || method.Name is "Dispose" or "DisposeAsync");
+
+    public int Position => Reference.Syntax.SpanStart;
+
+    public SyntaxTree Tree => Reference.Syntax.SyntaxTree;
+
+    /// <summary>The value assigned, for <see cref="CollectionUseKind.Assign"/>.</summary>
+    public IOperation? AssignedValue => Reference.Parent is IAssignmentOperation assignment && assignment.Target == Reference ? assignment.Value : null;
+}
+
+/// <summary>Every classified reference to one member, as a rule gathers them over its containing type.</summary>
+internal sealed class MemberUses
+{
+    private readonly List<CollectionUse> _uses = new();
+
+    public MemberUses(ISymbol member, ITypeSymbol type, CollectionKind kind, INamedTypeSymbol framework)
+    {
+        Member = member;
+        Type = type;
+        Kind = kind;
+        Framework = framework;
+    }
+
+    /// <summary>The field or auto-property.</summary>
+    public ISymbol Member { get; }
+
+    /// <summary>The member's declared type.</summary>
+    public ITypeSymbol Type { get; }
+
+    public CollectionKind Kind { get; }
+
+    /// <summary>The framework collection type the member's type is or derives from.</summary>
+    public INamedTypeSymbol Framework { get; }
+
+    public void Add(CollectionUse use)
+    {
+        lock (_uses)
+        {
+            _uses.Add(use);
+        }
+    }
+
+    /// <summary>A snapshot of the uses, in source order.</summary>
+    public List<CollectionUse> ToList()
+    {
+        List<CollectionUse> copy;
+        lock (_uses)
+        {
+            copy = new List<CollectionUse>(_uses);
+        }
+
+        copy.Sort((a, b) => a.Tree == b.Tree ? a.Position.CompareTo(b.Position) : string.CompareOrdinal(a.Tree.FilePath, b.Tree.FilePath));
+
+        // A reference seen both by an operation action and by reading a declaration counts once.
+        var distinct = new List<CollectionUse>(copy.Count);
+        foreach (var use in copy)
+        {
+            if (distinct.Count == 0 || distinct[distinct.Count - 1] is not { } last || last.Tree != use.Tree || last.Reference.Syntax.Span != use.Reference.Syntax.Span)
+            {
+                distinct.Add(use);
+            }
+        }
+
+        return distinct;
+    }
+}
+
+/// <summary>
+/// Questions about collections held by fields and auto-properties, which live as long as their object (or the process):
+/// which members are such collections, what each reference does with one (fills, clears, removes from, trims, hands it
+/// out), and where ALLOC010 and ALLOC011 apply. Shared by both rules and their fixes.
+/// </summary>
+internal static class LongLivedCollections
+{
+    /// <summary>LINQ operators that enumerate their source at once and keep no reference to it.</summary>
+    private static bool IsImmediateLinq(string name) => name is
+        "Aggregate" or "All" or "Any" or "Average" or "Contains" or "Count" or "ElementAt" or "ElementAtOrDefault" or "First" or "FirstOrDefault" or
+        "Last" or "LastOrDefault" or "LongCount" or "Max" or "MaxBy" or "Min" or "MinBy" or "SequenceEqual" or "Single" or "SingleOrDefault" or "Sum" or
+        "ToArray" or "ToDictionary" or "ToHashSet" or "ToList" or "ToLookup";
+
+    /// <summary>The collection kinds ALLOC010 reports: those whose <c>Clear()</c> keeps the storage (<c>ConcurrentDictionary.Clear()</c> shrinks).</summary>
+    public static bool KeepsCapacityAfterClear(CollectionKind kind) => kind is not CollectionKind.None and not CollectionKind.ConcurrentDictionary;
+
+    /// <summary>The collection kinds ALLOC011 reports: caches that evict by key or index (queues and stacks are drained, not evicted).</summary>
+    public static bool EvictsEntries(CollectionKind kind) =>
+        kind is CollectionKind.Dictionary or CollectionKind.HashSet or CollectionKind.List or CollectionKind.SortedList or CollectionKind.ConcurrentDictionary;
+
+    /// <summary>Whether enumeration order depends on the storage layout, so that rebuilding or trimming after removals could change it.</summary>
+    public static bool IsHashBased(CollectionKind kind) => kind is CollectionKind.Dictionary or CollectionKind.HashSet or CollectionKind.ConcurrentDictionary;
+
+    /// <summary>
+    /// Registers, for each named type with a field or auto-property of a collection kind <paramref name="kinds"/> accepts,
+    /// the gathering of every reference to such members in the type, and <paramref name="onEnd"/> once all are seen.
+    /// Types without such a member cost one pass over their member list.
+    /// </summary>
+    public static void RegisterMemberUses(CompilationStartAnalysisContext start, CollectionSymbols symbols, Func<CollectionKind, bool> kinds, Action<SymbolAnalysisContext, MemberUses> onEnd)
+    {
+        start.RegisterSymbolStartAction(
+            symbolStart =>
+            {
+                var candidates = FindCandidates((INamedTypeSymbol)symbolStart.Symbol, symbols, kinds);
+                if (candidates is null)
+                {
+                    return;
+                }
+
+                symbolStart.RegisterOperationAction(
+                    c =>
+                    {
+                        if (AsMember(c.Operation) is { } member && candidates.TryGetValue(member, out var uses))
+                        {
+                            uses.Add(Classify(c.Operation, c.ContainingSymbol));
+                        }
+                    },
+                    OperationKind.FieldReference,
+                    OperationKind.PropertyReference);
+                symbolStart.RegisterSymbolEndAction(end =>
+                {
+                    // Nested types are symbols of their own, whose operations this type's actions do not see; a private
+                    // member is theirs to use too, so their declarations are read here.
+                    foreach (var nested in ((INamedTypeSymbol)end.Symbol).GetTypeMembers())
+                    {
+                        foreach (var declaration in nested.DeclaringSyntaxReferences)
+                        {
+                            var node = declaration.GetSyntax(end.CancellationToken);
+                            if (end.Compilation.ContainsSyntaxTree(node.SyntaxTree))
+                            {
+#pragma warning disable RS1030 // Read only for types that hold a candidate collection and nest other types.
+                                CollectUses(node, end.Compilation.GetSemanticModel(node.SyntaxTree), candidates, end.CancellationToken);
+#pragma warning restore RS1030
+                            }
+                        }
+                    }
+
+                    foreach (var uses in candidates.Values)
+                    {
+                        onEnd(end, uses);
+                    }
+                });
+            },
+            SymbolKind.NamedType);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="candidates"/> every reference to one of them within <paramref name="node"/> (a declaration,
+    /// nested types included), found by name and classified.
+    /// </summary>
+    public static void CollectUses(SyntaxNode node, SemanticModel model, Dictionary<ISymbol, MemberUses> candidates, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in candidates.Keys)
+        {
+            names.Add(member.Name);
+        }
+
+        foreach (var identifier in node.DescendantNodes())
+        {
+            if (identifier is not IdentifierNameSyntax name || !names.Contains(name.Identifier.ValueText))
+            {
+                continue;
+            }
+
+            SyntaxNode referenceSyntax = name.Parent switch
+            {
+                MemberAccessExpressionSyntax access when access.Name == name => access,
+                MemberBindingExpressionSyntax binding => binding,
+                _ => name,
+            };
+            if (model.GetOperation(referenceSyntax, cancellationToken) is IMemberReferenceOperation reference &&
+                AsMember(reference) is { } referenced && candidates.TryGetValue(referenced, out var uses))
+            {
+                uses.Add(Classify(reference, model.GetEnclosingSymbol(referenceSyntax.SpanStart, cancellationToken)));
+            }
+        }
+    }
+
+    /// <summary>The members of <paramref name="type"/> that are long-lived collections of an accepted kind, or null when there are none.</summary>
+    public static Dictionary<ISymbol, MemberUses>? FindCandidates(INamedTypeSymbol type, CollectionSymbols symbols, Func<CollectionKind, bool> kinds)
+    {
+        Dictionary<ISymbol, MemberUses>? result = null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IFieldSymbol field)
+            {
+                continue;
+            }
+
+            // An auto-property is seen through its backing field.
+            ISymbol candidate = field.AssociatedSymbol is IPropertySymbol property ? property : field;
+            if (AsCandidate(candidate, symbols) is { } uses && kinds(uses.Kind))
+            {
+                (result ??= new Dictionary<ISymbol, MemberUses>(SymbolEqualityComparer.Default))[candidate] = uses;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A fresh <see cref="MemberUses"/> when <paramref name="member"/> is a field or auto-property of a collection type.</summary>
+    public static MemberUses? AsCandidate(ISymbol member, CollectionSymbols symbols)
+    {
+        var type = member switch
+        {
+            IFieldSymbol { IsConst: false, IsImplicitlyDeclared: false } field => field.Type,
+            IPropertySymbol { IsIndexer: false } property => property.Type,
+            _ => null,
+        };
+
+        // The type first: it is cheap, and rules out almost every member; the syntax of a property only after it.
+        return type is not null && symbols.KindOf(type, out var framework) is var kind && kind != CollectionKind.None &&
+               (member is not IPropertySymbol autoProperty || IsAutoProperty(autoProperty))
+            ? new MemberUses(member, type, kind, framework!)
+            : null;
+    }
+
+    /// <summary>A property whose every declared accessor has no body: its value is its backing field.</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1 ||
+            property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null })
+        {
+            return false;
+        }
+
+        foreach (var accessor in accessors.Accessors)
+        {
+            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The member a field or property reference refers to (its definition; a backing field as its property), or null.</summary>
+    public static ISymbol? AsMember(IOperation operation) => operation switch
+    {
+        IFieldReferenceOperation { Field: var field } => field.AssociatedSymbol is IPropertySymbol property ? property.OriginalDefinition : field.OriginalDefinition,
+        IPropertyReferenceOperation { Property: { IsIndexer: false } property } => property.OriginalDefinition,
+        _ => null,
+    };
+
+    /// <summary>Classifies one reference to a long-lived collection member; <paramref name="containingSymbol"/> is the symbol whose code holds it.</summary>
+    public static CollectionUse Classify(IOperation reference, ISymbol? containingSymbol)
+    {
+        var inNestedFunction = false;
+        for (var ancestor = reference.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                inNestedFunction = true;
+                break;
+            }
+        }
+
+        // Lambdas and local functions belong to the member that declares them.
+        while (containingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } nested)
+        {
+            inNestedFunction = true;
+            containingSymbol = nested.ContainingSymbol;
+        }
+
+        var kind = ClassifyKind(reference, out var call, out var enumeration);
+        var mayMutate = enumeration is not null && MayMutate(enumeration, AsMember(reference));
+        return new CollectionUse(reference, kind, call, containingSymbol, inNestedFunction, mayMutate);
+    }
+
+    private static CollectionUseKind ClassifyKind(IOperation reference, out IInvocationOperation? call, out IOperation? enumeration)
+    {
+        call = null;
+        enumeration = null;
+        var parent = reference.Parent;
+        switch (parent)
+        {
+            case null:
+            case INameOfOperation:
+            case IIsPatternOperation or IIsTypeOperation or IBinaryOperation:
+                return CollectionUseKind.Read;
+            case IInvocationOperation invocation when invocation.Instance == reference:
+                call = invocation;
+                var callKind = ClassifyCall(invocation.TargetMethod);
+                if (callKind == CollectionUseKind.Enumerate)
+                {
+                    enumeration = invocation;
+                }
+
+                return callKind;
+            case IPropertyReferenceOperation property when property.Instance == reference:
+                if (property.Property.IsIndexer)
+                {
+                    return IsAssignmentTarget(property) ? CollectionUseKind.Fill : CollectionUseKind.Read;
+                }
+
+                return property.Property.Name switch
+                {
+                    "Capacity" when IsAssignmentTarget(property) => CollectionUseKind.Trim,
+                    "Keys" or "Values" => ClassifyView(property, out enumeration),
+                    _ => CollectionUseKind.Read,
+                };
+            case IMemberReferenceOperation member when member.Instance == reference:
+                return CollectionUseKind.Read;
+            case IAssignmentOperation assignment when assignment.Target == reference:
+                return CollectionUseKind.Assign;
+            case IConditionalAccessOperation conditional when conditional.Operation == reference:
+                // _cache?.Clear() and the like: what it does, but never rewritten.
+                if (conditional.WhenNotNull is IInvocationOperation { Instance: IConditionalAccessInstanceOperation } conditionalCall)
+                {
+                    call = conditionalCall;
+                    return ClassifyCall(conditionalCall.TargetMethod) is var k && k == CollectionUseKind.Enumerate ? CollectionUseKind.Escape : k;
+                }
+
+                return conditional.WhenNotNull is IPropertyReferenceOperation { Instance: IConditionalAccessInstanceOperation, Property.IsIndexer: false, Property.Name: not ("Keys" or "Values") }
+                    ? CollectionUseKind.Read
+                    : CollectionUseKind.Escape;
+        }
+
+        return ClassifyValueFlow(reference, out enumeration);
+    }
+
+    /// <summary>Where the collection itself (or a live view of it) flows as a value: enumerated on the spot, or handed out.</summary>
+    private static CollectionUseKind ClassifyValueFlow(IOperation value, out IOperation? enumeration)
+    {
+        enumeration = null;
+        var parent = value.Parent;
+        while (parent is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion;
+            parent = conversion.Parent;
+        }
+
+        switch (parent)
+        {
+            case IForEachLoopOperation loop when loop.Collection == value:
+                enumeration = loop;
+                return CollectionUseKind.Enumerate;
+            case IArgumentOperation { Parent: IInvocationOperation invocation } when
+                invocation.TargetMethod.IsExtensionMethod &&
+                invocation.TargetMethod.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } &&
+                IsImmediateLinq(invocation.TargetMethod.Name):
+                enumeration = invocation;
+                return CollectionUseKind.Enumerate;
+            default:
+                return CollectionUseKind.Escape;
+        }
+    }
+
+    /// <summary><c>Keys</c> or <c>Values</c>: a live view, read for its count, enumerated, or kept (which keeps the collection).</summary>
+    private static CollectionUseKind ClassifyView(IPropertyReferenceOperation view, out IOperation? enumeration)
+    {
+        enumeration = null;
+        switch (view.Parent)
+        {
+            case IPropertyReferenceOperation { Property.Name: "Count" } count when count.Instance == view:
+                return CollectionUseKind.Read;
+            case IInvocationOperation invocation when invocation.Instance == view:
+                enumeration = invocation;
+                return CollectionUseKind.Enumerate;
+            default:
+                return ClassifyValueFlow(view, out enumeration);
+        }
+    }
+
+    private static CollectionUseKind ClassifyCall(IMethodSymbol method) => method.Name switch
+    {
+        "Clear" when method.Parameters.IsEmpty => CollectionUseKind.Clear,
+        "Add" or "TryAdd" or "AddRange" or "Insert" or "InsertRange" or "Enqueue" or "Push" or "UnionWith" or "GetOrAdd" or "AddOrUpdate" or "SymmetricExceptWith" => CollectionUseKind.Fill,
+        "Remove" or "TryRemove" or "RemoveWhere" or "RemoveAll" or "RemoveAt" or "RemoveRange" or "ExceptWith" or "IntersectWith" or "Dequeue" or "TryDequeue" or "Pop" or "TryPop" => CollectionUseKind.Remove,
+        "TrimExcess" => CollectionUseKind.Trim,
+        "GetEnumerator" or "CopyTo" or "ToArray" or "ForEach" => CollectionUseKind.Enumerate,
+        _ => CollectionUseKind.Read,
+    };
+
+    private static bool IsAssignmentTarget(IOperation operation) =>
+        operation.Parent is IAssignmentOperation assignment && assignment.Target == operation;
+
+    /// <summary>
+    /// Whether code that runs during an enumeration may change the collection: a loop body or callback that calls a
+    /// method of the user's code, or calls a collection method on the member.
+    /// </summary>
+    private static bool MayMutate(IOperation enumeration, ISymbol? member)
+    {
+        IEnumerable<IOperation> inside = enumeration switch
+        {
+            IForEachLoopOperation loop => loop.Body.DescendantsAndSelf(),
+            IInvocationOperation invocation => invocation.Arguments.Length > 0 ? invocation.Descendants() : Array.Empty<IOperation>(),
+            _ => Array.Empty<IOperation>(),
+        };
+
+        foreach (var operation in inside)
+        {
+            if (operation is IInvocationOperation call &&
+                (!call.TargetMethod.Locations.IsEmpty && call.TargetMethod.Locations[0].IsInSource ||
+                 call.Instance is { } instance && member is not null && SymbolEqualityComparer.Default.Equals(AsMember(instance), member)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---- the rules' questions --------------------------------------------------------------------------------------
+
+    /// <summary>Filled somewhere other than a constructor or initializer.</summary>
+    public static bool IsFilledAfterConstruction(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Fill, afterConstruction: true);
+
+    /// <summary>Trimmed or capacity-bounded somewhere other than a constructor.</summary>
+    public static bool IsTrimmed(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Trim, afterConstruction: true);
+
+    /// <summary>Assigned somewhere other than a constructor or initializer (rebuilt).</summary>
+    public static bool IsReassigned(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Assign, afterConstruction: true);
+
+    /// <summary>ALLOC010: the <c>Clear()</c> calls that leave the capacity of the largest fill in place.</summary>
+    public static List<CollectionUse> FindClearsKeepingCapacity(MemberUses member, List<CollectionUse> uses)
+    {
+        var result = new List<CollectionUse>();
+        if (!KeepsCapacityAfterClear(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses))
+        {
+            return result;
+        }
+
+        foreach (var clear in uses)
+        {
+            if (clear.Kind == CollectionUseKind.Clear && !clear.InConstructor && !clear.InTeardown && !IsFollowedInItsMember(clear, uses))
+            {
+                result.Add(clear);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>ALLOC011: the removals from a collection that is filled, has entries removed, and never shrinks.</summary>
+    public static List<CollectionUse> FindRemovalsNeverShrunk(MemberUses member, List<CollectionUse> uses)
+    {
+        var result = new List<CollectionUse>();
+        if (!EvictsEntries(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses) || IsReassigned(uses) ||
+            (member.Kind == CollectionKind.ConcurrentDictionary && Any(uses, CollectionUseKind.Clear, afterConstruction: true)))
+        {
+            return result;
+        }
+
+        foreach (var removal in uses)
+        {
+            if (removal.Kind == CollectionUseKind.Remove && !removal.InConstructor)
+            {
+                result.Add(removal);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A clear followed, in the same member, by a refill, a trim or a reassignment: reuse or a reset, not a leak.</summary>
+    private static bool IsFollowedInItsMember(CollectionUse clear, List<CollectionUse> uses)
+    {
+        foreach (var use in uses)
+        {
+            if (use.Kind is CollectionUseKind.Fill or CollectionUseKind.Trim or CollectionUseKind.Assign &&
+                use.Tree == clear.Tree && use.Position > clear.Position &&
+                SymbolEqualityComparer.Default.Equals(use.ContainingMember, clear.ContainingMember))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Any(List<CollectionUse> uses, CollectionUseKind kind, bool afterConstruction)
+    {
+        foreach (var use in uses)
+        {
+            if (use.Kind == kind && (!afterConstruction || !use.InConstructor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---- what the fixes need to know ------------------------------------------------------------------------------
+
+    /// <summary>Whether any reference hands the collection (or a live view of it) out of the member.</summary>
+    public static bool IsHandedOut(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Escape, afterConstruction: false);
+
+    /// <summary>Whether anything observes the collection's order.</summary>
+    public static bool IsEnumerated(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Enumerate, afterConstruction: false);
+
+    /// <summary>Whether some enumeration of the collection runs code that may change it.</summary>
+    public static bool MayChangeWhileEnumerated(List<CollectionUse> uses)
+    {
+        foreach (var use in uses)
+        {
+            if (use.MayMutateWhileEnumerating)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The lock every mutation of the member happens under (a readonly field's symbol, or the containing type for
+    /// <c>lock (this)</c>), or null when some mutation is outside a lock or under another one.
+    /// </summary>
+    public static ISymbol? CommonWriteLock(List<CollectionUse> uses)
+    {
+        ISymbol? common = null;
+        foreach (var use in uses)
+        {
+            if (use.InConstructor || use.Kind is CollectionUseKind.Read or CollectionUseKind.Enumerate)
+            {
+                continue;
+            }
+
+            var held = HeldLock(use.Reference);
+            if (held is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, held)))
+            {
+                return null;
+            }
+
+            common = held;
+        }
+
+        return common;
+    }
+
+    /// <summary>The lock held where <paramref name="operation"/> runs, identified by its readonly field or <c>this</c>'s type.</summary>
+    public static ISymbol? HeldLock(IOperation operation)
+    {
+        for (var ancestor = operation.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            switch (ancestor)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+                case ILockOperation lockOperation:
+                    return OperationShapes.StripImplicitConversions(lockOperation.LockedValue) switch
+                    {
+                        IFieldReferenceOperation { Field.IsReadOnly: true, Instance: null or IInstanceReferenceOperation } field => field.Field.OriginalDefinition,
+                        IInstanceReferenceOperation instance => instance.Type,
+                        _ => null,
+                    };
+            }
+        }
+
+        return null;
+    }
+}
