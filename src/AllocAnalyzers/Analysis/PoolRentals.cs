@@ -169,39 +169,22 @@ internal sealed partial class PoolRentals
     /// </summary>
     public static List<RentalMisuse> FindMisusesAround(IOperation operation, KnownSymbols known, NonRetainingMethods userBorrowers, CancellationToken cancellationToken)
     {
-        var rents = FindHeldRents(GetRoot(operation), known);
-        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, cancellationToken);
-    }
-
-    /// <summary>The rents held by a local (see <see cref="GetHoldingLocal"/>) in a body, nested functions included, in source order.</summary>
-    public static List<IInvocationOperation> FindHeldRents(IOperation root, KnownSymbols known)
-    {
-        var rents = new List<IInvocationOperation>();
-        foreach (var descendant in root.DescendantsAndSelf())
-        {
-            if (descendant is IInvocationOperation invocation && IsHeldRent(invocation, known))
-            {
-                rents.Add(invocation);
-            }
-        }
-
-        return rents;
-    }
-
-    /// <summary>Whether <paramref name="invocation"/> rents an array that a local holds, the cheapest test first.</summary>
-    public static bool IsHeldRent(IInvocationOperation invocation, KnownSymbols known) =>
-        invocation.TargetMethod.Name == "Rent" && IsArrayPoolMember(invocation.TargetMethod, known) && GetHoldingLocal(invocation) is not null;
-
-    /// <summary>The root of the operation tree that contains <paramref name="operation"/> (a body, an initializer).</summary>
-    public static IOperation GetRoot(IOperation operation)
-    {
         var root = operation;
         while (root.Parent is not null)
         {
             root = root.Parent;
         }
 
-        return root;
+        var rents = new List<IInvocationOperation>();
+        foreach (var descendant in root.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation invocation && IsRent(invocation, known) && GetHoldingLocal(invocation) is not null)
+            {
+                rents.Add(invocation);
+            }
+        }
+
+        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, cancellationToken);
     }
 
     /// <summary>The graph of a body's root operation, for the kinds of roots a control-flow graph is built for.</summary>

@@ -1,8 +1,10 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using AllocAnalyzers.Analysis;
 using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AllocAnalyzers.Rules;
@@ -37,42 +39,58 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var options = new NonRetainingMethods.Reader();
-
-            // Start from the Rent calls: most bodies rent nothing and cost one name comparison per invocation.
-            start.RegisterOperationAction(c => AnalyzeBodyOfFirstRent(c, known, options), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                // The flow analysis runs only for bodies that rent, once all their rents are seen.
+                var rents = new RentsSeen();
+                block.RegisterOperationAction(
+                    c =>
+                    {
+                        var invocation = (IInvocationOperation)c.Operation;
+                        if (PoolRentals.IsRent(invocation, known) && PoolRentals.GetHoldingLocal(invocation) is not null)
+                        {
+                            rents.Add(invocation);
+                        }
+                    },
+                    OperationKind.Invocation);
+                block.RegisterOperationBlockEndAction(end =>
+                {
+                    if (rents.Count > 0)
+                    {
+                        Analyze(end, rents.ToList(), known, options.For(end.Options, end.FilterTree));
+                    }
+                });
+            });
         });
     }
 
-    /// <summary>
-    /// Runs the flow analysis of the body that contains a held rent, once per body: from the body's first held rent,
-    /// with all of them. The others return after finding they are not the first.
-    /// </summary>
-    private static void AnalyzeBodyOfFirstRent(OperationAnalysisContext context, KnownSymbols known, NonRetainingMethods.Reader options)
+    private static void Analyze(OperationBlockAnalysisContext context, List<IInvocationOperation> rents, KnownSymbols known, NonRetainingMethods userBorrowers)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        if (!PoolRentals.IsHeldRent(invocation, known))
-        {
-            return;
-        }
-
-        var root = PoolRentals.GetRoot(invocation);
-        var rents = PoolRentals.FindHeldRents(root, known);
-        if (rents.Count == 0 || rents[0] != invocation)
-        {
-            return;
-        }
-
-        // The context's graph is the one of this body, shared with other analyzers.
-        var misuses = PoolRentals.FindMisuses(
-            rents,
-            body => body == root ? context.GetControlFlowGraph() : null,
-            known,
-            options.For(context.Options, invocation.Syntax.SyntaxTree),
-            context.CancellationToken);
+        var misuses = PoolRentals.FindMisuses(rents, root => GetGraph(context, root), known, userBorrowers, context.CancellationToken);
         foreach (var misuse in misuses)
         {
             context.ReportDiagnostic(Create(misuse));
         }
+    }
+
+    /// <summary>The graph of a body's root, from the context (which shares it with other analyzers).</summary>
+    private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation root)
+    {
+        foreach (var block in context.OperationBlocks)
+        {
+            var blockRoot = block;
+            while (blockRoot.Parent is not null)
+            {
+                blockRoot = blockRoot.Parent;
+            }
+
+            if (blockRoot == root)
+            {
+                return context.GetControlFlowGraph(block);
+            }
+        }
+
+        return null;
     }
 
     private static Diagnostic Create(RentalMisuse misuse)
@@ -105,5 +123,38 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         // A missing return is a suggestion: a leaked rental costs an allocation, the other cases corrupt data.
         var severity = misuse.Kind == RentalMisuseKind.NotReturned ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
         return Diagnostic.Create(Descriptors.ArrayPoolMisuse, misuse.At.GetLocation(), severity, additionalLocations, properties, message);
+    }
+
+    /// <summary>The rents of one operation block, as the block's operation actions see them.</summary>
+    private sealed class RentsSeen
+    {
+        private readonly List<IInvocationOperation> _rents = new();
+
+        public int Count
+        {
+            get
+            {
+                lock (_rents)
+                {
+                    return _rents.Count;
+                }
+            }
+        }
+
+        public void Add(IInvocationOperation rent)
+        {
+            lock (_rents)
+            {
+                _rents.Add(rent);
+            }
+        }
+
+        public List<IInvocationOperation> ToList()
+        {
+            lock (_rents)
+            {
+                return new List<IInvocationOperation>(_rents);
+            }
+        }
     }
 }
