@@ -23,7 +23,7 @@ public class LargeFileBenchmarks
     private ImmutableArray<DiagnosticAnalyzer> _allocAnalyzers;
     private ImmutableArray<DiagnosticAnalyzer> _emptyActions;
 
-    [Params(5_000)]
+    [Params(5_200)]
     public int Lines { get; set; }
 
     [GlobalSetup]

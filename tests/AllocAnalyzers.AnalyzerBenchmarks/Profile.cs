@@ -20,9 +20,9 @@ namespace AllocAnalyzers.AnalyzerBenchmarks;
 /// </summary>
 internal static class Profile
 {
-    public static int Run(int lines, ulong seed, int runs, string? only, bool concurrent, TextWriter output)
+    public static int Run(int lines, ulong seed, int runs, string? only, bool concurrent, bool oneFile, TextWriter output)
     {
-        var corpus = Corpus.Generate(lines, seed, oneFile: false);
+        var corpus = Corpus.Generate(lines, seed, oneFile);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"corpus: {corpus.Lines:N0} lines in {corpus.Trees.Length} files (seed {seed}); seeded {string.Join(", ", corpus.Seeded.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}; {runs} runs, medians; {(concurrent ? "concurrent analysis" : "one thread")}"));
 
         // Warm up: JIT the compiler and the analyzers before anything is timed.

@@ -4,7 +4,7 @@ using System.Linq;
 using AllocAnalyzers.AnalyzerBenchmarks;
 using BenchmarkDotNet.Running;
 
-// profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent]: per-analyzer times over a generated corpus (see Profile).
+// profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--one-file]: per-analyzer times over a generated corpus (see Profile).
 // Anything else goes to BenchmarkDotNet (LargeFileBenchmarks: the IDE's case).
 if (args.Length > 0 && args[0] == "profile")
 {
@@ -13,11 +13,13 @@ if (args.Length > 0 && args[0] == "profile")
     var runs = 3;
     string? only = null;
     var concurrent = false;
+    var oneFile = false;
     for (var i = 1; i < args.Length; i += 2)
     {
-        if (args[i] == "--concurrent")
+        if (args[i] is "--concurrent" or "--one-file")
         {
-            concurrent = true;
+            concurrent |= args[i] == "--concurrent";
+            oneFile |= args[i] == "--one-file";
             i--;
             continue;
         }
@@ -43,12 +45,12 @@ if (args.Length > 0 && args[0] == "profile")
                 runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                 break;
             default:
-                Console.Error.WriteLine("usage: profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent]");
+                Console.Error.WriteLine("usage: profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--one-file]");
                 return 2;
         }
     }
 
-    return Profile.Run(lines, seed, runs, only, concurrent, Console.Out);
+    return Profile.Run(lines, seed, runs, only, concurrent, oneFile, Console.Out);
 }
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Profile).Assembly).Run(args);
