@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AllocAnalyzers.AnalyzerBenchmarks;
+
+/// <summary>
+/// Times the analyzers over a generated corpus in process, through <see cref="CompilationWithAnalyzers"/> on a fresh
+/// compilation each run (one thread, so the times add up): the compiler alone (binding and emit), an analyzer that
+/// registers empty operation actions (what any IOperation analyzer's operation trees cost), each AllocAnalyzers
+/// analyzer alone, and all of them together. "Callbacks" is the driver's own per-analyzer time (what
+/// <c>-p:ReportAnalyzer=true</c> prints); "wall" includes binding the bodies through the semantic model.
+/// </summary>
+internal static class Profile
+{
+    public static int Run(int lines, ulong seed, int runs, string? only, bool concurrent, bool oneFile, TextWriter output)
+    {
+        var corpus = Corpus.Generate(lines, seed, oneFile);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"corpus: {corpus.Lines:N0} lines in {corpus.Trees.Length} files (seed {seed}); seeded {string.Join(", ", corpus.Seeded.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}; {runs} runs, medians; {(concurrent ? "concurrent analysis" : "one thread")}"));
+
+        // Warm up: JIT the compiler and the analyzers before anything is timed.
+        TimeCompiler(corpus);
+        TimeAnalyzers(corpus, AnalyzerSet.CreateAll(), concurrent);
+        var compiler = Median(runs, () => TimeCompiler(corpus));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"compiler (bind + emit)",-48} wall {compiler,8:N0} ms"));
+
+        var configurations = new List<(string Name, Func<ImmutableArray<DiagnosticAnalyzer>> Create)>
+        {
+            ("empty operation actions (floor)", () => ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationActionsAnalyzer())),
+        };
+        foreach (var analyzer in AnalyzerSet.CreateAll())
+        {
+            var type = analyzer.GetType();
+            configurations.Add(($"{AnalyzerSet.Ids(analyzer)} {type.Name} alone", () => ImmutableArray.Create((DiagnosticAnalyzer)Activator.CreateInstance(type)!)));
+        }
+
+        configurations.Add(("all AllocAnalyzers", AnalyzerSet.CreateAll));
+        if (only is not null)
+        {
+            configurations.RemoveAll(c => !c.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
+        }
+
+        var failed = false;
+        foreach (var (name, create) in configurations)
+        {
+            var results = Enumerable.Range(0, runs).Select(_ => TimeAnalyzers(corpus, create(), concurrent)).ToList();
+            var wall = MedianOf(results.Select(r => r.Wall));
+            var callbacks = MedianOf(results.Select(r => r.Callbacks));
+            var fastest = results.Min(r => r.Callbacks);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-48} wall {wall,8:N0} ms  callbacks {callbacks,8:N0} ms ({callbacks / compiler:P1} of the compiler), fastest {fastest:N0} ms  diagnostics {results[0].Summary}"));
+            if (results.Count > 1 && results.Skip(1).Any(r => r.Summary != results[0].Summary))
+            {
+                output.WriteLine("  runs reported different diagnostics");
+                failed = true;
+            }
+
+            if (results[0].PerAnalyzer.Count > 1)
+            {
+                foreach (var analyzerName in results[0].PerAnalyzer.Keys)
+                {
+                    var time = MedianOf(results.Select(r => r.PerAnalyzer[analyzerName]));
+                    var fastestOfAnalyzer = results.Min(r => r.PerAnalyzer[analyzerName]);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {analyzerName,-46} callbacks {time,8:N0} ms ({time / compiler:P1}), fastest {fastestOfAnalyzer:N0} ms"));
+                }
+            }
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private static double TimeCompiler(Corpus corpus)
+    {
+        var compilation = corpus.CreateCompilation();
+        var stopwatch = Stopwatch.StartNew();
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        stopwatch.Stop();
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("The corpus does not compile: " + string.Join(Environment.NewLine, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
+        }
+
+        return stopwatch.Elapsed.TotalMilliseconds;
+    }
+
+    private static (double Wall, double Callbacks, Dictionary<string, double> PerAnalyzer, string Summary) TimeAnalyzers(Corpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, bool concurrent)
+    {
+        var withAnalyzers = corpus.CreateCompilation().WithAnalyzers(
+            analyzers,
+            new CompilationWithAnalyzersOptions(Corpus.Options, onAnalyzerException: null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
+        var stopwatch = Stopwatch.StartNew();
+        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        stopwatch.Stop();
+        var perAnalyzer = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var analyzer in analyzers)
+        {
+            var telemetry = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult();
+            perAnalyzer[analyzer.GetType().Name] = telemetry.ExecutionTime.TotalMilliseconds;
+        }
+
+        var failures = diagnostics.Where(d => d.Id == "AD0001").ToList();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException("An analyzer threw: " + failures[0]);
+        }
+
+        var summary = string.Join(" ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
+        return (stopwatch.Elapsed.TotalMilliseconds, perAnalyzer.Values.Sum(), perAnalyzer, summary.Length == 0 ? "none" : summary);
+    }
+
+    private static double Median(int runs, Func<double> measure) => MedianOf(Enumerable.Range(0, runs).Select(_ => measure()));
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
+/// <summary>Registers do-nothing actions for the operation kinds the rules look at: the cost every IOperation analyzer pays.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class EmptyOperationActionsAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor s_never = new("FLOOR001", "Never reported", "Never reported", "Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterOperationAction(_ => { }, OperationKind.ArrayCreation, OperationKind.Invocation);
+    }
+}
