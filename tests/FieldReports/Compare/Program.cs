@@ -38,6 +38,16 @@ foreach (var (name, show, value) in rows)
     output.Append("| ").Append(name).Append(" | ").Append(show(before)).Append(" | ").Append(show(after)).Append(" | ").Append(ratio).AppendLine(" |");
 }
 
+// Reports about memory kept after the work (the promotion-day cache) print it as retained_<what>_bytes.
+var retained = new List<string>();
+foreach (var key in before.Keys.Where(k => k.StartsWith("retained_", StringComparison.Ordinal) && k.EndsWith("_bytes", StringComparison.Ordinal)))
+{
+    var what = key["retained_".Length..^"_bytes".Length].Replace('_', ' ');
+    var (b, a) = (before.Number(key), after.Number(key));
+    output.AppendLine(CultureInfo.InvariantCulture, $"| Managed heap retained {what} | {b / 1048576:N1} MiB | {a / 1048576:N2} MiB | {Ratio(b, a)} |");
+    retained.Add(string.Create(CultureInfo.InvariantCulture, $"retained {what} {b / 1048576:N1} → {a / 1048576:N2} MiB ({(b <= 0 ? 100 : a / b * 100):F2}% of before)"));
+}
+
 var sameResult = before.Text("result") == after.Text("result");
 output.AppendLine();
 output.AppendLine(CultureInfo.InvariantCulture, $"result before: {before.Text("result")}");
@@ -46,7 +56,7 @@ var peakRatio = Ratio(before.Number("peak_working_set_bytes"), after.Number("pea
 var speedRatio = Ratio(before.Number("elapsed_ms"), after.Number("elapsed_ms"));
 var pauseRatio = Ratio(before.Number("gc_pause_ms"), after.Number("gc_pause_ms"));
 output.AppendLine(CultureInfo.InvariantCulture,
-    $"summary: {title}: peak working set {peakRatio} lower, {speedRatio} faster, GC pause {pauseRatio} shorter; {(sameResult ? "same result" : "RESULTS DIFFER")}");
+    $"summary: {title}: {string.Concat(retained.Select(r => r + ", "))}peak working set {peakRatio} lower, {speedRatio} faster, GC pause {pauseRatio} shorter; {(sameResult ? "same result" : "RESULTS DIFFER")}");
 Console.Write(output.ToString());
 return sameResult ? 0 : 1;
 
@@ -85,6 +95,8 @@ internal sealed class Run
         }).ToList();
         return new Run(values, samples);
     }
+
+    public IEnumerable<string> Keys => _values.Keys;
 
     public string Text(string key) => _values.TryGetValue(key, out var value) ? value : throw new InvalidDataException($"The report has no '{key}'.");
 
