@@ -38,14 +38,16 @@ foreach (var (name, show, value) in rows)
     output.Append("| ").Append(name).Append(" | ").Append(show(before)).Append(" | ").Append(show(after)).Append(" | ").Append(ratio).AppendLine(" |");
 }
 
-// Reports about memory kept after the work (the promotion-day cache) print it as retained_<what>_bytes.
-var retained = new List<string>();
-foreach (var key in before.Keys.Where(k => k.StartsWith("retained_", StringComparison.Ordinal) && k.EndsWith("_bytes", StringComparison.Ordinal)))
+// Reports about memory kept after the work (the promotion-day cache) or allocated per unit of work (the hot event path)
+// print it as retained_<what>_bytes or allocated_<what>_bytes.
+var extra = new List<string>();
+foreach (var key in before.Keys.Where(k => (k.StartsWith("retained_", StringComparison.Ordinal) || k.StartsWith("allocated_", StringComparison.Ordinal)) &&
+                                           k.EndsWith("_bytes", StringComparison.Ordinal)))
 {
-    var what = key["retained_".Length..^"_bytes".Length].Replace('_', ' ');
+    var what = key[..^"_bytes".Length].Replace('_', ' ');
     var (b, a) = (before.Number(key), after.Number(key));
-    output.AppendLine(CultureInfo.InvariantCulture, $"| Managed heap retained {what} | {b / 1048576:N1} MiB | {a / 1048576:N2} MiB | {Ratio(b, a)} |");
-    retained.Add(string.Create(CultureInfo.InvariantCulture, $"retained {what} {b / 1048576:N1} → {a / 1048576:N2} MiB ({(b <= 0 ? 100 : a / b * 100):F2}% of before)"));
+    output.AppendLine(CultureInfo.InvariantCulture, $"| Managed heap {what} | {Bytes(b)} | {Bytes(a)} | {Ratio(b, a)} |");
+    extra.Add(string.Create(CultureInfo.InvariantCulture, $"{what} {Bytes(b)} → {Bytes(a)} ({(b <= 0 ? 100 : a / b * 100):F2}% of before)"));
 }
 
 var sameResult = before.Text("result") == after.Text("result");
@@ -56,9 +58,14 @@ var peakRatio = Ratio(before.Number("peak_working_set_bytes"), after.Number("pea
 var speedRatio = Ratio(before.Number("elapsed_ms"), after.Number("elapsed_ms"));
 var pauseRatio = Ratio(before.Number("gc_pause_ms"), after.Number("gc_pause_ms"));
 output.AppendLine(CultureInfo.InvariantCulture,
-    $"summary: {title}: {string.Concat(retained.Select(r => r + ", "))}peak working set {peakRatio} lower, {speedRatio} faster, GC pause {pauseRatio} shorter; {(sameResult ? "same result" : "RESULTS DIFFER")}");
+    $"summary: {title}: {string.Concat(extra.Select(r => r + ", "))}peak working set {peakRatio} lower, {speedRatio} faster, GC pause {pauseRatio} shorter; {(sameResult ? "same result" : "RESULTS DIFFER")}");
 Console.Write(output.ToString());
 return sameResult ? 0 : 1;
+
+static string Bytes(double bytes) =>
+    bytes >= 1048576 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:N1} MiB") :
+    bytes >= 10240 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024:N1} KiB") :
+    string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} B");
 
 static string Ratio(double before, double after) =>
     after <= 0 ? (before <= 0 ? "1.0×" : "∞") : string.Create(CultureInfo.InvariantCulture, $"{before / after:F1}×");
