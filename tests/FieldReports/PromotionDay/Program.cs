@@ -46,7 +46,8 @@ internal static class Program
 
         var servedBySessions = sessions.Count;
         sessions.EndOfDay();
-        var retainedAfterClear = Heap() - baseline;
+        var afterClear = Heap();
+        var retainedAfterClear = afterClear - baseline;
 
         // Evicted entry by entry as the users leave.
         var profiles = new ProfileCache();
@@ -62,7 +63,7 @@ internal static class Program
             checksum += profiles.Evict(user);
         }
 
-        var retainedAfterEviction = Heap() - baseline;
+        var retainedAfterEviction = Heap() - afterClear;
 
         GC.KeepAlive(sessions);
         GC.KeepAlive(profiles);
