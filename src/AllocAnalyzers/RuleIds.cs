@@ -6,6 +6,8 @@ internal static partial class RuleIds
     internal const string PerIterationArray = "ALLOC001";
     internal const string FixedSizePerIterationArray = "ALLOC002";
     internal const string ArrayPoolMisuse = "ALLOC003";
+    internal const string BoxingInHotPath = "ALLOC030";
+    internal const string ImplicitStructBoxing = "ALLOC031";
 
     internal const string PerformanceCategory = "Performance";
 
