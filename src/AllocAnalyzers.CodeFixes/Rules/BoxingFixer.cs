@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using AllocAnalyzers.CodeFixes.Rewrites;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace AllocAnalyzers.CodeFixes.Rules;
+
+/// <summary>ALLOC030 fixes: "Use the typed overload" and "Format without boxing", each offered only where it keeps the output.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BoxingFixer)), Shared]
+public sealed class BoxingFixer : ProvenCodeFixProvider
+{
+    public const string TypedOverloadEquivalenceKey = RuleIds.BoxingInHotPath + ".TypedOverload";
+    public const string FormatWithoutBoxingEquivalenceKey = RuleIds.BoxingInHotPath + ".FormatWithoutBoxing";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BoxingInHotPath);
+
+    protected override IEnumerable<(string EquivalenceKey, string Title)> GetCandidateFixes(Diagnostic diagnostic, SyntaxNode site, SemanticModel model) => new[]
+    {
+        (TypedOverloadEquivalenceKey, "Use the typed overload"),
+        (FormatWithoutBoxingEquivalenceKey, "Format without boxing"),
+    };
+
+    protected override SyntaxNode? Rewrite(Document document, SemanticModel model, SyntaxNode root, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken) => equivalenceKey switch
+    {
+        TypedOverloadEquivalenceKey => TypedOverloadRewrite.Apply(root, model, site, SyntaxGenerator.GetGenerator(document), cancellationToken),
+        FormatWithoutBoxingEquivalenceKey => FormatWithoutBoxingRewrite.Apply(root, model, site, cancellationToken),
+        _ => null,
+    };
+}
