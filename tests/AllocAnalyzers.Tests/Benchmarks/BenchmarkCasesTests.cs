@@ -103,6 +103,31 @@ public sealed class BenchmarkCasesTests
         return checksum.ToString();
         """;
 
+    private static readonly string OrderLinesProgram = """
+        var random = new System.Random(6);
+        var ids = new int[500];
+        var prices = new double[ids.Length];
+        for (var i = 0; i < ids.Length; i++) { ids[i] = random.Next(); prices[i] = random.Next(0, 10_000_000) / 1000.0; }
+        prices[0] = double.NaN;
+        prices[1] = -0.005;
+        return OrderLines.Run(ids, prices).ToString();
+        """;
+
+    private static readonly string MatchCountProgram = """
+        var random = new System.Random(7);
+        var left = new int[1_000];
+        var right = new int[left.Length];
+        for (var i = 0; i < left.Length; i++) { left[i] = random.Next(0, 3); right[i] = random.Next(0, 3); }
+        return MatchCount.Run(left, right).ToString();
+        """;
+
+    private static readonly string GridVisitsProgram = """
+        var random = new System.Random(8);
+        var steps = new int[3_000];
+        for (var i = 0; i < steps.Length; i++) steps[i] = random.Next();
+        return GridVisits.Run(steps).ToString();
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -112,6 +137,9 @@ public sealed class BenchmarkCasesTests
         new Fix("Utf8Scratch", "Hoist", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), Utf8ScratchProgram),
         new Fix("Utf8Scratch", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), Utf8ScratchProgram),
         new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
+        new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
+        new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
+        new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), ApplyAlloc031(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
 
@@ -194,6 +222,12 @@ public sealed class BenchmarkCasesTests
 
     private static Func<string, Task<string>> ApplyAlloc003(string key) => before =>
         new CodeFixTest<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc030(string key) => before =>
+        new CodeFixTest<BoxingAnalyzer, BoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc031(string key) => before =>
+        new CodeFixTest<ImplicitStructBoxingAnalyzer, ImplicitStructBoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Fix Find(string caseName, string fixName) => Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 
