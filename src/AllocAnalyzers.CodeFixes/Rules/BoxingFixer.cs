@@ -9,12 +9,13 @@ using Microsoft.CodeAnalysis.Editing;
 
 namespace AllocAnalyzers.CodeFixes.Rules;
 
-/// <summary>ALLOC030 fixes: "Use the typed overload" and "Format without boxing", each offered only where it keeps the output.</summary>
+/// <summary>ALLOC030 fixes: "Use the typed overload", "Format without boxing" and "Make the parameter generic", each offered only where it keeps behaviour.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BoxingFixer)), Shared]
 public sealed class BoxingFixer : ProvenCodeFixProvider
 {
     public const string TypedOverloadEquivalenceKey = RuleIds.BoxingInHotPath + ".TypedOverload";
     public const string FormatWithoutBoxingEquivalenceKey = RuleIds.BoxingInHotPath + ".FormatWithoutBoxing";
+    public const string GenericParameterEquivalenceKey = RuleIds.BoxingInHotPath + ".GenericParameter";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BoxingInHotPath);
 
@@ -22,12 +23,14 @@ public sealed class BoxingFixer : ProvenCodeFixProvider
     {
         (TypedOverloadEquivalenceKey, "Use the typed overload"),
         (FormatWithoutBoxingEquivalenceKey, "Format without boxing"),
+        (GenericParameterEquivalenceKey, "Make the parameter generic"),
     };
 
     protected override SyntaxNode? Rewrite(Document document, SemanticModel model, SyntaxNode root, SyntaxNode site, string equivalenceKey, CancellationToken cancellationToken) => equivalenceKey switch
     {
         TypedOverloadEquivalenceKey => TypedOverloadRewrite.Apply(root, model, site, SyntaxGenerator.GetGenerator(document), cancellationToken),
         FormatWithoutBoxingEquivalenceKey => FormatWithoutBoxingRewrite.Apply(root, model, site, cancellationToken),
+        GenericParameterEquivalenceKey => GenericParameterRewrite.Apply(root, model, site, cancellationToken),
         _ => null,
     };
 }

@@ -128,6 +128,13 @@ public sealed class BenchmarkCasesTests
         return GridVisits.Run(steps).ToString();
         """;
 
+    private static readonly string ShapeAreasProgram = """
+        var random = new System.Random(9);
+        var values = new int[1_000];
+        for (var i = 0; i < values.Length; i++) values[i] = random.Next(-5, 100);
+        return ShapeAreas.Run(values).ToString();
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -139,6 +146,7 @@ public sealed class BenchmarkCasesTests
         new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
         new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
         new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
+        new Fix("ShapeAreas", "GenericParameter", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericParameterEquivalenceKey), ShapeAreasProgram),
         new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), ApplyAlloc031(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };

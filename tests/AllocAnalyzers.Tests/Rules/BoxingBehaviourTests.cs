@@ -119,5 +119,48 @@ public sealed class BoxingBehaviourTests
         Assert.Equal(before, ProgramRunner.Run(fixedSource));
     }
 
+    [Fact]
+    public async Task GenericParameterFix_KeepsWhatMutatingCallsOnTheParameterSee()
+    {
+        const string source = """
+            using System.Text;
+
+            interface ICounter { void Increment(); int Value { get; } }
+
+            struct Counter : ICounter
+            {
+                private int _n;
+                public void Increment() => _n++;
+                public int Value => _n;
+            }
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var sb = new StringBuilder();
+                    var counter = new Counter();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        sb.Append(Twice(counter)).Append(',').Append(counter.Value).Append(';');
+                        counter.Increment();
+                    }
+                    return sb.ToString();
+                }
+
+                private static int Twice(ICounter c)
+                {
+                    c.Increment();
+                    c.Increment();
+                    return c.Value;
+                }
+            }
+            """;
+        var before = ProgramRunner.Run(source);
+        var fixedSource = await new Test { TestCode = source, CodeActionEquivalenceKey = BoxingFixer.GenericParameterEquivalenceKey }.ApplyFixesAsync();
+        Assert.Contains("Twice<TCounter>(TCounter c) where TCounter : ICounter", fixedSource, StringComparison.Ordinal);
+        Assert.Equal(before, ProgramRunner.Run(fixedSource));
+    }
+
     private static string Indent(string body) => string.Join("\n", body.Split('\n'), 0, body.Split('\n').Length).Replace("\n", "\n        ", StringComparison.Ordinal).Insert(0, "        ");
 }

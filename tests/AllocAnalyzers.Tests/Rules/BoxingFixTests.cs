@@ -209,4 +209,102 @@ public sealed class BoxingFixTests
             }
             """,
     }.RunAsync();
+
+    // ---- Make the parameter generic ----------------------------------------------------------------------------
+
+    private const string Shapes = """
+        using System;
+
+        interface IShape { double Area(); int Sides { get; set; } }
+
+        struct Square : IShape
+        {
+            public double Side;
+            public double Area() => Side * Side;
+            public int Sides { get; set; }
+        }
+
+        """;
+
+    [Fact]
+    public Task GenericParameter_PrivateMethodThatOnlyCallsMembers() => new Test
+    {
+        CodeActionEquivalenceKey = BoxingFixer.GenericParameterEquivalenceKey,
+        TestCode = Shapes + """
+            class C
+            {
+                double Sum(Square[] squares)
+                {
+                    var total = 0.0;
+                    foreach (var s in squares) total += Measure([|s|], 2);
+                    return total;
+                }
+
+                private double Measure(IShape shape, int factor)
+                {
+                    shape.Sides = 4;
+                    return shape.Area() * factor + shape.Sides;
+                }
+            }
+            """,
+        FixedCode = Shapes + """
+            class C
+            {
+                double Sum(Square[] squares)
+                {
+                    var total = 0.0;
+                    foreach (var s in squares) total += Measure(s, 2);
+                    return total;
+                }
+
+                private double Measure<TShape>(TShape shape, int factor) where TShape : IShape
+                {
+                    shape.Sides = 4;
+                    return shape.Area() * factor + shape.Sides;
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("private", "_last = shape; return shape.Area();")]
+    [InlineData("private", "return Other(shape);")]
+    [InlineData("private", "return shape == null ? 0 : shape.Area();")]
+    [InlineData("private", "shape = default(Square); return shape.Area();")]
+    [InlineData("internal", "return shape.Area();")]
+    [InlineData("public virtual", "return shape.Area();")]
+    public Task GenericParameter_IsNotOffered_WhenTheBoxIdentityCouldMatter(string modifiers, string body) => new Test
+    {
+        CodeActionEquivalenceKey = BoxingFixer.GenericParameterEquivalenceKey,
+        TestCode = Shapes + $$"""
+            class C
+            {
+                IShape _last;
+                double Other(IShape s) => s.Area();
+                double Sum(Square[] squares)
+                {
+                    var total = 0.0;
+                    foreach (var s in squares) total += Measure([|s|]);
+                    return total;
+                }
+
+                {{modifiers}} double Measure(IShape shape) { {{body}} }
+            }
+            """,
+        FixedCode = Shapes + $$"""
+            class C
+            {
+                IShape _last;
+                double Other(IShape s) => s.Area();
+                double Sum(Square[] squares)
+                {
+                    var total = 0.0;
+                    foreach (var s in squares) total += Measure([|s|]);
+                    return total;
+                }
+
+                {{modifiers}} double Measure(IShape shape) { {{body}} }
+            }
+            """,
+    }.RunAsync();
 }
