@@ -135,6 +135,13 @@ public sealed class BenchmarkCasesTests
         return ShapeAreas.Run(values).ToString();
         """;
 
+    private static readonly string RunningMedianProgram = """
+        var random = new System.Random(10);
+        var values = new int[1_000];
+        for (var i = 0; i < values.Length; i++) values[i] = random.Next(int.MinValue, int.MaxValue);
+        return RunningMedian.Run(values).ToString();
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -147,6 +154,7 @@ public sealed class BenchmarkCasesTests
         new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
         new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
         new Fix("ShapeAreas", "GenericParameter", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericParameterEquivalenceKey), ShapeAreasProgram),
+        new Fix("RunningMedian", "GenericCollection", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericCollectionEquivalenceKey), RunningMedianProgram),
         new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), ApplyAlloc031(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };

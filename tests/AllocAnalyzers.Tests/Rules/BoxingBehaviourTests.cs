@@ -162,5 +162,50 @@ public sealed class BoxingBehaviourTests
         Assert.Equal(before, ProgramRunner.Run(fixedSource));
     }
 
+    [Fact]
+    public async Task GenericCollectionFix_KeepsContentsOrderAndExceptions()
+    {
+        const string source = """
+            using System.Collections;
+            using System.Text;
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var list = new ArrayList();
+                    var queue = new Queue();
+                    var stack = new Stack();
+                    for (var i = 0; i < 5; i++)
+                    {
+                        list.Add(i * i);
+                        list.Insert(0, -i);
+                        queue.Enqueue(i);
+                        stack.Push(i + 10);
+                    }
+
+                    list.RemoveAt(1);
+                    list[0] = 42;
+                    var sb = new StringBuilder();
+                    foreach (int x in list) sb.Append(x).Append(',');
+                    foreach (int x in stack) sb.Append(x).Append(';');
+                    sb.Append((int)queue.Dequeue()).Append((int)stack.Pop()).Append((int)stack.Peek()).Append(list.Count);
+                    queue.Clear();
+                    sb.Append((int)queue.Dequeue());
+                    return sb.ToString();
+                }
+            }
+            """;
+        var before = ProgramRunner.Run(source);
+        Assert.Equal("threw: System.InvalidOperationException", before);
+        var fixedSource = await new Test { TestCode = source, CodeActionEquivalenceKey = BoxingFixer.GenericCollectionEquivalenceKey }.ApplyFixesAsync();
+        Assert.Contains("new List<int>()", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("new Queue<int>()", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("new Stack<int>()", fixedSource, StringComparison.Ordinal);
+        Assert.Equal(before, ProgramRunner.Run(fixedSource));
+        Assert.Equal(ProgramRunner.Run(source.Replace("sb.Append((int)queue.Dequeue());", "", StringComparison.Ordinal)),
+            ProgramRunner.Run(fixedSource.Replace("sb.Append((int)queue.Dequeue());", "", StringComparison.Ordinal)));
+    }
+
     private static string Indent(string body) => string.Join("\n", body.Split('\n'), 0, body.Split('\n').Length).Replace("\n", "\n        ", StringComparison.Ordinal).Insert(0, "        ");
 }

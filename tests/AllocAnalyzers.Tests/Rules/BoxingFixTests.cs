@@ -307,4 +307,101 @@ public sealed class BoxingFixTests
             }
             """,
     }.RunAsync();
+
+    // ---- Use a generic collection ------------------------------------------------------------------------------
+
+    [Fact]
+    public Task GenericCollection_LocalArrayListQueueAndStack_OfOneValueType() => new Test
+    {
+        CodeActionEquivalenceKey = BoxingFixer.GenericCollectionEquivalenceKey,
+        TestCode = """
+            using System.Collections;
+
+            class C
+            {
+                int M(int[] values)
+                {
+                    var list = new ArrayList(values.Length);
+                    Queue pending = new Queue();
+                    var undo = new Stack();
+                    foreach (var v in values)
+                    {
+                        list.Add([|v|]);
+                        pending.Enqueue([|v * 2|]);
+                        undo.Push([|v|]);
+                    }
+
+                    list[0] = 1;
+                    var sum = (int)list[0] + list.Count + (int)pending.Dequeue() + (int)undo.Peek();
+                    foreach (int x in list) sum += x;
+                    list.Clear();
+                    return sum;
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Collections;
+            using System.Collections.Generic;
+
+            class C
+            {
+                int M(int[] values)
+                {
+                    var list = new List<int>(values.Length);
+                    Queue<int> pending = new Queue<int>();
+                    var undo = new Stack<int>();
+                    foreach (var v in values)
+                    {
+                        list.Add(v);
+                        pending.Enqueue(v * 2);
+                        undo.Push(v);
+                    }
+
+                    list[0] = 1;
+                    var sum = (int)list[0] + list.Count + (int)pending.Dequeue() + (int)undo.Peek();
+                    foreach (int x in list) sum += x;
+                    list.Clear();
+                    return sum;
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("list.Add(1L);")]
+    [InlineData("foreach (var x in list) System.Console.WriteLine(x);")]
+    [InlineData("System.Console.WriteLine(list[0]);")]
+    [InlineData("var i = list.Add(2);")]
+    [InlineData("Use(list);")]
+    [InlineData("list.Add(\"text\");")]
+    public Task GenericCollection_IsNotOffered_WhenAUseWouldReadDifferently(string use) => new Test
+    {
+        CodeActionEquivalenceKey = BoxingFixer.GenericCollectionEquivalenceKey,
+        TestCode = $$"""
+            using System.Collections;
+            class C
+            {
+                void Use(ArrayList l) { }
+                void M(int[] values)
+                {
+                    var list = new ArrayList();
+                    foreach (var v in values) list.Add([|v|]);
+                    {{use}}
+                }
+            }
+            """,
+        FixedCode = $$"""
+            using System.Collections;
+            class C
+            {
+                void Use(ArrayList l) { }
+                void M(int[] values)
+                {
+                    var list = new ArrayList();
+                    foreach (var v in values) list.Add([|v|]);
+                    {{use}}
+                }
+            }
+            """,
+    }.RunAsync();
 }
