@@ -32,6 +32,7 @@ public sealed class ImplicitStructBoxingAnalyzer : DiagnosticAnalyzer
             var scope = new AllocationScope();
             start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, scope), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeForEach(c, scope), OperationKind.Loop);
+            start.RegisterOperationAction(c => AnalyzeConcatenation(c, scope), OperationKind.Conversion);
             if (!hashedCollections.IsEmpty)
             {
                 start.RegisterOperationAction(c => AnalyzeCreation(c, symbols, hashedCollections), OperationKind.ObjectCreation);
@@ -57,6 +58,31 @@ public sealed class ImplicitStructBoxingAnalyzer : DiagnosticAnalyzer
             ? ImmutableDictionary<string, string?>.Empty.Add(KeyTypeProperty, name)
             : null;
         Report(context, invocation.Instance.Syntax, where, properties, message);
+    }
+
+    /// <summary>
+    /// <c>"at " + point</c>: the compiler calls <c>point.ToString()</c> instead of boxing (so ALLOC030 stays silent), but
+    /// a struct that does not override ToString, or an enum, is boxed inside that call.
+    /// </summary>
+    private static void AnalyzeConcatenation(OperationAnalysisContext context, AllocationScope scope)
+    {
+        var conversion = (IConversionOperation)context.Operation;
+        if (conversion.Operand.Type is not { TypeKind: TypeKind.Struct or TypeKind.Enum } type ||
+            conversion.Parent is not (IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } or ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add }) ||
+            conversion.Parent.Type?.SpecialType != SpecialType.System_String ||
+            type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } ||
+            type.TypeKind == TypeKind.Struct && StructEquality.OverridesObjectMethod(type, nameof(ToString)) ||
+            !Boxing.IsBoxingConversion(conversion) ||
+            !scope.IsInScope(conversion, context.ContainingSymbol, context.Options, out var where))
+        {
+            return;
+        }
+
+        var name = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var message = type.TypeKind == TypeKind.Enum
+            ? $"Concatenating enum '{name}' calls Enum.ToString(), which boxes the value {Describe(where, conversion, context)}"
+            : $"Struct '{name}' does not override 'ToString', so concatenating it boxes it {Describe(where, conversion, context)}";
+        Report(context, conversion.Operand.Syntax, where, null, message);
     }
 
     /// <summary><c>new Dictionary&lt;Point, int&gt;()</c> with no comparer: every lookup calls ValueType.Equals/GetHashCode on a boxed key.</summary>

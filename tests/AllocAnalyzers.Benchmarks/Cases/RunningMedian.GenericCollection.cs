@@ -1,5 +1,6 @@
 // Benchmark case for ALLOC030. RunningMedian.Before.cs is the code as written; every other RunningMedian.*.cs file is
 // exactly what one code fix makes of it (checked by BenchmarkCasesTests, which says how to regenerate them).
+#nullable disable // ArrayList code as written before nullable annotations
 using System.Collections;
 using System.Collections.Generic;
 

@@ -62,6 +62,12 @@ public sealed class ImplicitStructBoxingTests
     public Task Reports_ConstrainedCallsIntoValueTypeOrEnum(string body) => new AnalyzerOnly { TestCode = Wrap("            " + body) }.RunAsync();
 
     [Theory]
+    [InlineData("Console.WriteLine(\"at \" + [|p|]);")]
+    [InlineData("var s = \"\"; s += [|day|]; Console.WriteLine(s);")]
+    public Task Reports_ConcatenationCallingANonOverriddenToString(string body) => new AnalyzerOnly { TestCode = Wrap("            " + body) }.RunAsync();
+
+    [Theory]
+    [InlineData("Console.WriteLine(\"at \" + w + p.X);")]
     [InlineData("Console.WriteLine(w.GetHashCode() + w.ToString());")]
     [InlineData("Console.WriteLine(w.Equals(w));")]
     [InlineData("Console.WriteLine(day.GetHashCode());")]
