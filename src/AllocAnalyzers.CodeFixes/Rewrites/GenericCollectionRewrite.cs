@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -22,23 +21,26 @@ namespace AllocAnalyzers.CodeFixes.Rewrites;
 /// </summary>
 internal static class GenericCollectionRewrite
 {
-    private static readonly Dictionary<string, string> s_generic = new()
+    private static string? GenericFor(string collection) => collection switch
     {
-        ["System.Collections.ArrayList"] = "System.Collections.Generic.List`1",
-        ["System.Collections.Queue"] = "System.Collections.Generic.Queue`1",
-        ["System.Collections.Stack"] = "System.Collections.Generic.Stack`1",
+        "System.Collections.ArrayList" => "System.Collections.Generic.List`1",
+        "System.Collections.Queue" => "System.Collections.Generic.Queue`1",
+        "System.Collections.Stack" => "System.Collections.Generic.Stack`1",
+        _ => null,
     };
 
-    private static readonly HashSet<string> s_adders = new() { "Add", "Insert", "Enqueue", "Push" };
-    private static readonly HashSet<string> s_readers = new() { "Dequeue", "Pop", "Peek" };
-    private static readonly HashSet<string> s_others = new() { "Clear", "RemoveAt" };
+    private static bool IsAdder(string name) => name is "Add" or "Insert" or "Enqueue" or "Push";
+
+    private static bool IsReader(string name) => name is "Dequeue" or "Pop" or "Peek";
+
+    private static bool IsOther(string name) => name is "Clear" or "RemoveAt";
 
     public static SyntaxNode? Apply(SyntaxNode root, SemanticModel model, SyntaxNode site, SyntaxGenerator generator, CancellationToken cancellationToken)
     {
         if (model.GetOperation(site, cancellationToken) is not { Type: { IsValueType: true } elementType } value ||
             ReceiverOf(value.Parent) is not ILocalReferenceOperation { Local: { } local } ||
             local.Type is not INamedTypeSymbol collectionType ||
-            !s_generic.TryGetValue(collectionType.ToDisplayString(), out var genericName) ||
+            GenericFor(collectionType.ToDisplayString()) is not { } genericName ||
             model.Compilation.GetTypeByMetadataName(genericName) is not { } generic ||
             local.DeclaringSyntaxReferences.Length != 1 ||
             local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax
@@ -111,14 +113,14 @@ internal static class GenericCollectionRewrite
                     : IsCastToElement(indexer.Parent, elementType);
             case IInvocationOperation call when call.Instance == reference:
                 var name = call.TargetMethod.Name;
-                if (s_adders.Contains(name))
+                if (IsAdder(name))
                 {
                     var added = call.Arguments.Last();
                     return call.Parent is IExpressionStatementOperation && IsElementValue(added.Value, elementType) &&
                            call.Arguments.Take(call.Arguments.Length - 1).All(a => a.Value.Type?.SpecialType == SpecialType.System_Int32);
                 }
 
-                return s_readers.Contains(name) ? IsCastToElement(call.Parent, elementType) : s_others.Contains(name) && call.Parent is IExpressionStatementOperation;
+                return IsReader(name) ? IsCastToElement(call.Parent, elementType) : IsOther(name) && call.Parent is IExpressionStatementOperation;
             case IForEachLoopOperation loop:
                 return IsTypedForEach(loop, elementType);
             case IConversionOperation { IsImplicit: true, Parent: IForEachLoopOperation loop }:

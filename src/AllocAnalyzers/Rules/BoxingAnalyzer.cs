@@ -86,10 +86,10 @@ public sealed class BoxingAnalyzer : DiagnosticAnalyzer
     /// <summary><c>foreach (object item in ints)</c>: each element is boxed when assigned to the iteration variable.</summary>
     private static void AnalyzeForEach(OperationAnalysisContext context, AllocationScope scope)
     {
-        if (context.Operation is not IForEachLoopOperation { Syntax: ForEachStatementSyntax syntax } loop ||
+        // Cheapest first: `foreach (var x in …)` never converts the element.
+        if (context.Operation is not IForEachLoopOperation { Syntax: ForEachStatementSyntax { Type.IsVar: false } syntax } loop ||
             loop.SemanticModel is not { } model ||
-            !model.GetForEachStatementInfo(syntax).ElementConversion.IsBoxing ||
-            model.GetForEachStatementInfo(syntax).ElementType is not { } elementType ||
+            model.GetForEachStatementInfo(syntax) is not { ElementConversion.IsBoxing: true, ElementType: { } elementType } ||
             model.GetTypeInfo(syntax.Type, context.CancellationToken).Type is not { } variableType)
         {
             return;
