@@ -73,6 +73,20 @@ public sealed class BoxingFixTests
     }.RunAsync();
 
     [Fact]
+    public Task Format_FourValues_ThroughParamsSpanOnNet100() => new Test
+    {
+        ReferenceSet = ReferenceSet.Net100,
+        LanguageVersion = LanguageVersion.CSharp14,
+        CodeActionEquivalenceKey = BoxingFixer.FormatWithoutBoxingEquivalenceKey,
+        TestCode = Wrap("""
+                        Console.WriteLine(string.Format("{0}{1}{2}{3}", [|value|], [|ratio|], [|value|], [|1L|]));
+            """),
+        FixedCode = Wrap("""
+                        Console.WriteLine($"{value}{ratio}{value}{1L}");
+            """),
+    }.RunAsync();
+
+    [Fact]
     public Task Format_WithProvider_IsNotRewritten_BeforeCSharp10() => new Test
     {
         LanguageVersion = LanguageVersion.CSharp9,
