@@ -80,6 +80,24 @@ internal static class Descriptors
                      "delegate. A local function called directly needs neither: its captured variables live in a struct on the stack.",
         DiagnosticSeverity.Warning);
 
+    internal static readonly DiagnosticDescriptor BoxingInHotPath = Create(
+        RuleIds.BoxingInHotPath,
+        title: "Value type boxed in a loop or hot path",
+        messageFormat: "A '{0}' value is boxed to '{1}' {2}",
+        description: "Converting a value type to object, an interface, ValueType or Enum copies it to a new heap object. The rule " +
+                     "reports only the boxes the compiler really emits (not string concatenation, interpolated strings built " +
+                     "with a handler, constants in attributes or expression trees), in loops and in code marked hot.",
+        DiagnosticSeverity.Warning);
+
+    internal static readonly DiagnosticDescriptor ImplicitStructBoxing = Create(
+        RuleIds.ImplicitStructBoxing,
+        title: "Struct boxed implicitly by the runtime",
+        messageFormat: "{0}",
+        description: "A struct that does not override Equals(object) and GetHashCode() is boxed by the runtime on every call of them, " +
+                     "on every lookup when it is a Dictionary or HashSet key, and on non-overridden ToString() calls; enumerating a " +
+                     "struct enumerator through an interface boxes it. The IL shows no box instruction for these.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true) =>
         new(id, title, messageFormat, RuleIds.PerformanceCategory, severity, isEnabledByDefault, description, RuleIds.HelpLink(id));
 }

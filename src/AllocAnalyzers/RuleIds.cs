@@ -11,6 +11,8 @@ internal static partial class RuleIds
     internal const string CapturingLambda = "ALLOC020";
     internal const string ClosureOnUnusedPath = "ALLOC021";
     internal const string InvokedDelegateLocal = "ALLOC022";
+    internal const string BoxingInHotPath = "ALLOC030";
+    internal const string ImplicitStructBoxing = "ALLOC031";
 
     internal const string PerformanceCategory = "Performance";
 

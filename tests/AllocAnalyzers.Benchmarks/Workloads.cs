@@ -56,6 +56,34 @@ internal static class Workloads
         return keys;
     }
 
+    /// <summary>10,000 order ids and prices, for the ALLOC030 formatting case.</summary>
+    public static (int[] Ids, double[] Prices) Orders()
+    {
+        var random = new Random(30_000);
+        var ids = new int[10_000];
+        var prices = new double[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = random.Next(1, 10_000_000);
+            prices[i] = random.Next(1, 1_000_000) / 100.0;
+        }
+
+        return (ids, prices);
+    }
+
+    /// <summary>10,000 values from 0 to 3 (seeded), for the equality and grid-walk cases.</summary>
+    public static int[] SmallValues(int seed)
+    {
+        var random = new Random(seed);
+        var values = new int[10_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = random.Next(0, 4);
+        }
+
+        return values;
+    }
+
     /// <summary>Fails the run when a fixed version computes something else than the original on the benchmark's own input.</summary>
     public static void RequireSameResult<T>(string caseName, T before, params (string Fix, T Result)[] afters)
         where T : IEquatable<T>

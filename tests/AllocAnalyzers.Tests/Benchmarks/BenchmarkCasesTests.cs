@@ -136,6 +136,45 @@ public sealed class BenchmarkCasesTests
         return PrefixLookup.Run(cache, names, "p:") + " " + PrefixLookup.Run(cache, names, "q:") + " " + cache.Count;
         """;
 
+    private static readonly string OrderLinesProgram = """
+        var random = new System.Random(6);
+        var ids = new int[500];
+        var prices = new double[ids.Length];
+        for (var i = 0; i < ids.Length; i++) { ids[i] = random.Next(); prices[i] = random.Next(0, 10_000_000) / 1000.0; }
+        prices[0] = double.NaN;
+        prices[1] = -0.005;
+        return OrderLines.Run(ids, prices).ToString();
+        """;
+
+    private static readonly string MatchCountProgram = """
+        var random = new System.Random(7);
+        var left = new int[1_000];
+        var right = new int[left.Length];
+        for (var i = 0; i < left.Length; i++) { left[i] = random.Next(0, 3); right[i] = random.Next(0, 3); }
+        return MatchCount.Run(left, right).ToString();
+        """;
+
+    private static readonly string GridVisitsProgram = """
+        var random = new System.Random(8);
+        var steps = new int[3_000];
+        for (var i = 0; i < steps.Length; i++) steps[i] = random.Next();
+        return GridVisits.Run(steps).ToString();
+        """;
+
+    private static readonly string ShapeAreasProgram = """
+        var random = new System.Random(9);
+        var values = new int[1_000];
+        for (var i = 0; i < values.Length; i++) values[i] = random.Next(-5, 100);
+        return ShapeAreas.Run(values).ToString();
+        """;
+
+    private static readonly string RunningMedianProgram = """
+        var random = new System.Random(10);
+        var values = new int[1_000];
+        for (var i = 0; i < values.Length; i++) values[i] = random.Next(int.MinValue, int.MaxValue);
+        return RunningMedian.Run(values).ToString();
+        """;
+
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
         new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
@@ -149,6 +188,11 @@ public sealed class BenchmarkCasesTests
         new Fix("ThresholdCount", "Hoist", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.HoistEquivalenceKey), ThresholdCountProgram),
         new Fix("PrefixLookup", "MoveToLocalFunction", nameof(ClosureOnUnusedPathFixer), ApplyAlloc021(ClosureOnUnusedPathFixer.MoveToLocalFunctionEquivalenceKey), PrefixLookupProgram),
         new Fix("ScaleSum", "LocalFunction", nameof(InvokedDelegateLocalFixer), ApplyAlloc022(InvokedDelegateLocalFixer.LocalFunctionEquivalenceKey), ScaleSumProgram),
+        new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
+        new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
+        new Fix("ShapeAreas", "GenericParameter", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericParameterEquivalenceKey), ShapeAreasProgram),
+        new Fix("RunningMedian", "GenericCollection", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericCollectionEquivalenceKey), RunningMedianProgram),
+        new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), ApplyAlloc031(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
         new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
 
@@ -240,6 +284,12 @@ public sealed class BenchmarkCasesTests
 
     private static Func<string, Task<string>> ApplyAlloc022(string key) => before =>
         new CodeFixTest<InvokedDelegateLocalAnalyzer, InvokedDelegateLocalFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc030(string key) => before =>
+        new CodeFixTest<BoxingAnalyzer, BoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
+
+    private static Func<string, Task<string>> ApplyAlloc031(string key) => before =>
+        new CodeFixTest<ImplicitStructBoxingAnalyzer, ImplicitStructBoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
 
     private static Fix Find(string caseName, string fixName) => Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 
