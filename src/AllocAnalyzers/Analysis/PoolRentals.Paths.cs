@@ -50,7 +50,12 @@ internal sealed partial class PoolRentals
 
         public int First { get; }
         public int Last { get; }
-        public Queue<int> Pending { get; } = new();
+        /// <summary>
+        /// Blocks to visit, lowest ordinal first: the graph's blocks are in source order, so a loop settles before the
+        /// code after it is walked, instead of each change at a loop's back edge sending a new wave through the rest of
+        /// the function (quadratic in a long method with many loops). The order does not change the fixed point.
+        /// </summary>
+        public SortedSet<int> Pending { get; } = new();
         /// <summary>For a finally region: the state when it completes.</summary>
         public byte[]? Exit { get; set; }
 
@@ -126,7 +131,8 @@ internal sealed partial class PoolRentals
         while (walk.Pending.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var ordinal = walk.Pending.Dequeue();
+            var ordinal = walk.Pending.Min;
+            walk.Pending.Remove(ordinal);
             walk.SetQueued(ordinal, false);
             VisitBlock(walk, _graph.Blocks[ordinal]);
         }
@@ -249,7 +255,7 @@ internal sealed partial class PoolRentals
         if (!walk.IsQueued(ordinal))
         {
             walk.SetQueued(ordinal, true);
-            walk.Pending.Enqueue(ordinal);
+            walk.Pending.Add(ordinal);
         }
     }
 
