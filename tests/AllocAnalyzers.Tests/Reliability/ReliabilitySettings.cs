@@ -18,7 +18,7 @@ internal static class ReliabilitySettings
     public static int FuzzSeed => Read("ALLOC_FUZZ_SEED", 20261122);
 
     /// <summary>How many generated programs the differential test runs before and after the fixes (<c>ALLOC_SOAK_COUNT</c>).</summary>
-    public static int SoakCount => Read("ALLOC_SOAK_COUNT", 100);
+    public static int SoakCount => Read("ALLOC_SOAK_COUNT", 300);
 
     public static int SoakSeed => Read("ALLOC_SOAK_SEED", 1);
 
