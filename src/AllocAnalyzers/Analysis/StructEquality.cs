@@ -54,12 +54,18 @@ internal static class StructEquality
         return !ImplementsIEquatable(key, symbols) || !OverridesObjectMethod(key, nameof(GetHashCode));
     }
 
+    /// <summary>
+    /// Whether the type implements <c>IEquatable</c> of itself. Asked of its definition, so that names of tuple
+    /// elements (<c>(int Hour, int Bucket)</c> against <c>ValueTuple&lt;T1, T2&gt;</c>'s <c>IEquatable</c>) and the
+    /// type arguments of a generic struct do not make its own interface look like another type's.
+    /// </summary>
     public static bool ImplementsIEquatable(ITypeSymbol type, BoxingSymbols symbols)
     {
-        foreach (var @interface in type.AllInterfaces)
+        var definition = type.OriginalDefinition;
+        foreach (var @interface in definition.AllInterfaces)
         {
             if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, symbols.IEquatable) &&
-                SymbolEqualityComparer.Default.Equals(@interface.TypeArguments[0], type))
+                SymbolEqualityComparer.Default.Equals(@interface.TypeArguments[0], definition))
             {
                 return true;
             }

@@ -91,6 +91,17 @@ public sealed class ImplicitStructBoxingTests
                 Dictionary<Plain, int> _d = new Dictionary<Plain, int>(new PlainComparer());
                 Dictionary<DayOfWeek, int> _e = new Dictionary<DayOfWeek, int>();
                 Dictionary<(int, int), int> _f = new Dictionary<(int, int), int>();
+                HashSet<(int Hour, int Bucket)> _g = new HashSet<(int Hour, int Bucket)>();
+                Dictionary<KeyValuePair<(int A, string B), Pair<int>>, int> _h = [|new Dictionary<KeyValuePair<(int A, string B), Pair<int>>, int>()|];
+                Dictionary<Pair<(int A, int B)>, int> _i = new Dictionary<Pair<(int A, int B)>, int>();
+            }
+
+            struct Pair<T> : IEquatable<Pair<T>>
+            {
+                public T First;
+                public bool Equals(Pair<T> other) => EqualityComparer<T>.Default.Equals(First, other.First);
+                public override bool Equals(object obj) => obj is Pair<T> other && Equals(other);
+                public override int GetHashCode() => EqualityComparer<T>.Default.GetHashCode(First);
             }
 
             sealed class PlainComparer : IEqualityComparer<Plain>
