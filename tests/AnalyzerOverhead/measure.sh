@@ -7,7 +7,7 @@
 #   LINES      corpus sizes in lines of C# (default: 50000 200000)
 #   --runs N   measured builds per mode and target (default 3); the report takes medians
 #   --modes    the modes of Overhead.targets to build (default: "Baseline Ours Peers All Defaults DefaultsOurs";
-#              also Only001, Only002, Only003: one rule of AllocAnalyzers at a time)
+#              also OnlyNNN, such as Only003 or Only020: one rule of AllocAnalyzers at a time)
 #   --seed S   corpus seed (default 20000): the same seed writes the same corpus
 #   --rev REV  measure the analyzers (and the repository's sources) of commit REV instead of the work tree
 #   --no-repo  skip the build of this repository's own sources
@@ -117,7 +117,7 @@ common=(
 mode_properties() {
   case "$1" in
     Baseline) echo "-p:RunAnalyzers=false" ;;
-    Ours|Only00[123]) echo "-p:EnableNETAnalyzers=false" ;;
+    Ours|Only[0-9][0-9][0-9]) echo "-p:EnableNETAnalyzers=false" ;;
     Peers|All) echo "-p:EnableNETAnalyzers=true -p:AnalysisLevel=latest-all -p:MeziantouAnalysisMode=all-warnings" ;;
     Defaults|DefaultsOurs) echo "-p:EnableNETAnalyzers=true" ;;
     *) echo "unknown mode '$1'" >&2; exit 2 ;;

@@ -43,6 +43,11 @@ internal static class OrdinaryMembers
         (MergeSortedLists, 2),
         (HistogramWithArrayBeforeLoop, 2),
         (GroupMeasurementsBySensor, 2),
+        (ResolveWithStaticLambda, 2),
+        (HotLookupWithoutCapture, 2),
+        (DailyCacheTrimmedAfterClear, 1),
+        (CountDistinctPairs, 2),
+        (AppendIdsWithoutBoxing, 2),
     ];
 
     private static string Doc(MemberContext context, string summary) =>
@@ -594,6 +599,98 @@ internal static class OrdinaryMembers
                     g => g.Key,
                     g => (g.Min(m => m.Value), g.Max(m => m.Value) * {{c.Int(1, 3)}}, g.Count()),
                     StringComparer.Ordinal);
+        }
+
+        """;
+    // Near miss for ALLOC020: a static lambda that gets its state through GetOrAdd's state argument.
+    private static string ResolveWithStaticLambda(MemberContext c) => $$"""
+        public static int {{c.Name("ResolveStatic")}}(IReadOnlyList<string> keys, ConcurrentDictionary<string, string> cache, string prefix)
+        {
+            ArgumentNullException.ThrowIfNull(keys);
+            ArgumentNullException.ThrowIfNull(cache);
+            var total = 0;
+            foreach (var key in keys)
+            {
+                total += cache.GetOrAdd(key, static (k, p) => p + k, prefix).Length;
+            }
+
+            return total + {{c.Int(0, 9)}};
+        }
+
+        """;
+
+    // Near misses for ALLOC020, ALLOC021 and ALLOC030 in code marked hot: no capture, and value types formatted
+    // through the interpolated string handler and a span-based overload.
+    private static string HotLookupWithoutCapture(MemberContext c) => $$"""
+        [HotPath]
+        public static string {{c.Name("HotLookup")}}(ConcurrentDictionary<string, string> cache, string key, int attempt, bool miss)
+        {
+            ArgumentNullException.ThrowIfNull(cache);
+            if (miss)
+            {
+                return cache.GetOrAdd(key, static k => k.ToUpperInvariant());
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"{key}#{attempt}/{{c.Int(2, 9)}}");
+        }
+
+        """;
+
+    // Near miss for ALLOC010: a field dictionary cleared and trimmed, and a concurrent one, whose Clear() shrinks.
+    private static string DailyCacheTrimmedAfterClear(MemberContext c)
+    {
+        var field = "_" + c.Name("daily", "Totals");
+        var concurrent = "_" + c.Name("live", "Totals");
+        return $$"""
+            private readonly Dictionary<int, decimal> {{field}} = new();
+            private readonly ConcurrentDictionary<int, decimal> {{concurrent}} = new();
+
+            public void {{c.Name("Record")}}(int id, decimal amount)
+            {
+                {{field}}[id] = amount;
+                {{concurrent}}[id] = amount;
+            }
+
+            public void {{c.Name("Close")}}()
+            {
+                {{field}}.Clear();
+                {{field}}.TrimExcess();
+                {{concurrent}}.Clear();
+            }
+
+            """;
+    }
+
+    // Near miss for ALLOC031: a tuple key, which implements IEquatable<T>.
+    private static string CountDistinctPairs(MemberContext c) => $$"""
+        public static int {{c.Name("CountPairs")}}(IReadOnlyList<Measurement> measurements)
+        {
+            ArgumentNullException.ThrowIfNull(measurements);
+            var pairs = new HashSet<(int Hour, int Bucket)>();
+            foreach (var m in measurements)
+            {
+                pairs.Add((m.At.Hour, (int)(m.Value / {{c.Int(2, 20)}})));
+            }
+
+            return pairs.Count;
+        }
+
+        """;
+
+    // Near miss for ALLOC030: StringBuilder.Append(int) and List<int>.Add take the value as it is.
+    private static string AppendIdsWithoutBoxing(MemberContext c) => $$"""
+        public static string {{c.Name("JoinIds")}}(IReadOnlyList<Order> orders, List<int> ids)
+        {
+            ArgumentNullException.ThrowIfNull(orders);
+            ArgumentNullException.ThrowIfNull(ids);
+            var text = new StringBuilder();
+            foreach (var order in orders)
+            {
+                ids.Add(order.Id);
+                text.Append(order.Id).Append('{{c.Pick(new[] { ",", ";", "|" })}}');
+            }
+
+            return text.ToString();
         }
 
         """;

@@ -68,18 +68,18 @@ Line("Per analyzer (median ms; % of the compiler alone):");
 Line();
 var ourTypes = targets.SelectMany(t => t.AnalyzerTypes(Groups.Ours)).Distinct()
     .OrderBy(n => targets.Select(t => t.IdsOf(Groups.Ours, n)).Max(), StringComparer.Ordinal).ToList();
-Line("| Target | " + string.Join(" | ", ourTypes.Select(n => $"{targets.Select(t => t.IdsOf(Groups.Ours, n)).FirstOrDefault(i => i.Length > 0)} {Groups.ShortType(n)} with peers | alone")) + " |");
-Line("|---|" + string.Concat(ourTypes.Select(_ => "--:|--:|")));
-foreach (var t in targets)
+Line("| Analyzer | " + string.Join(" | ", targets.Select(t => $"{t.Name}: with peers | alone")) + " |");
+Line("|---|" + string.Concat(targets.Select(_ => "--:|--:|")));
+foreach (var n in ourTypes)
 {
-    var compiler = t.Median("Baseline", l => l.CscSeconds);
-    var cells = ourTypes.Select(n =>
+    var cells = targets.Select(t =>
     {
+        var compiler = t.Median("Baseline", l => l.CscSeconds);
         var withPeers = t.Median("All", l => l.AnalyzerSeconds(Groups.Ours, n));
         var alone = t.Median("Ours", l => l.AnalyzerSeconds(Groups.Ours, n));
         return $"{Ms(withPeers)} ({Pct(withPeers / compiler)}) | {Ms(alone)} ({Pct(alone / compiler)})";
     });
-    Line($"| {t.Name} | {string.Join(" | ", cells)} |");
+    Line($"| {targets.Select(t => t.IdsOf(Groups.Ours, n)).FirstOrDefault(i => i.Length > 0)} {Groups.ShortType(n)} | {string.Join(" | ", cells)} |");
 }
 
 Line();
@@ -143,11 +143,11 @@ if (targets.Any(t => t.Logs("Defaults").Count > 0 && t.Logs("DefaultsOurs").Coun
     }
 }
 
-string[] onlyModes = ["Only001", "Only002", "Only003"];
-if (targets.Any(t => onlyModes.Any(m => t.Logs(m).Count > 0)))
+var onlyModes = targets.SelectMany(t => t.Modes).Where(m => m.StartsWith("Only", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToList();
+if (onlyModes.Count > 0)
 {
     Line();
-    Line("Each rule alone (OnlyNNN mode: AllocAnalyzers with its two other rules set to none, which the compiler then does not run; no other analyzer):");
+    Line("Each rule alone (OnlyNNN mode: AllocAnalyzers with its other rules set to none, which the compiler then does not run; no other analyzer):");
     Line();
     Line("| Target | Rule | Its analyzer's time (ms) | % of compiler | Csc added over Baseline (ms) | % | Compiler CPU added over Baseline (s) | % |");
     Line("|---|---|--:|--:|--:|--:|--:|--:|");
@@ -323,7 +323,7 @@ internal sealed class Target
         foreach (var file in Directory.GetFiles(directory, "*-*.log").Order(StringComparer.Ordinal))
         {
             var mode = Path.GetFileNameWithoutExtension(file).Split('-')[0];
-            if (mode is "Baseline" or "Ours" or "Peers" or "All" or "Defaults" or "DefaultsOurs" or "Only001" or "Only002" or "Only003")
+            if (mode is "Baseline" or "Ours" or "Peers" or "All" or "Defaults" or "DefaultsOurs" || (mode.Length == 7 && mode.StartsWith("Only", StringComparison.Ordinal) && mode[4..].All(char.IsAsciiDigit)))
             {
                 (target._logs.TryGetValue(mode, out var list) ? list : target._logs[mode] = new List<BuildLog>()).Add(BuildLog.Read(file));
             }
@@ -341,6 +341,8 @@ internal sealed class Target
 
         return target;
     }
+
+    public IEnumerable<string> Modes => _logs.Keys;
 
     public IReadOnlyList<BuildLog> Logs(string mode) => _logs.TryGetValue(mode, out var logs) ? logs : [];
 
