@@ -130,8 +130,23 @@ internal sealed partial class PoolRentals
         Func<IOperation, ControlFlowGraph?> graphOfRoot,
         KnownSymbols known,
         NonRetainingMethods userBorrowers,
+        CancellationToken cancellationToken) =>
+        FindMisuses(rents, graphOfRoot, known, userBorrowers, allowShortcut: true, out _, cancellationToken);
+
+    /// <summary>
+    /// As above; without <paramref name="allowShortcut"/> every function goes through the path walk (the tests check
+    /// that both find the same), and <paramref name="shortcuts"/> counts the functions that did not need it.
+    /// </summary>
+    internal static List<RentalMisuse> FindMisuses(
+        IReadOnlyList<IInvocationOperation> rents,
+        Func<IOperation, ControlFlowGraph?> graphOfRoot,
+        KnownSymbols known,
+        NonRetainingMethods userBorrowers,
+        bool allowShortcut,
+        out int shortcuts,
         CancellationToken cancellationToken)
     {
+        shortcuts = 0;
         var misuses = new List<RentalMisuse>();
         var byFunction = new Dictionary<IOperation, List<IInvocationOperation>>();
         foreach (var rent in rents)
@@ -148,13 +163,19 @@ internal sealed partial class PoolRentals
 
         foreach (var pair in byFunction)
         {
-            if (GetGraph(pair.Key, graphOfRoot, cancellationToken) is not { } graph)
+            // The rentals and their references first: when every rental is returned in its own finally, nothing is
+            // left to find and the graph is not built.
+            var analysis = new PoolRentals(known, userBorrowers, cancellationToken);
+            if (!analysis.FindRentals(pair.Key, pair.Value, out var references))
             {
                 continue;
             }
 
-            var analysis = new PoolRentals(known, userBorrowers, cancellationToken);
-            if (analysis.FindRentals(pair.Key, pair.Value))
+            if (allowShortcut && analysis.EveryRentalIsReturnedInItsOwnFinally(references))
+            {
+                shortcuts++;
+            }
+            else if (GetGraph(pair.Key, graphOfRoot, cancellationToken) is { } graph)
             {
                 analysis.FollowPaths(graph, misuses);
             }
@@ -167,7 +188,10 @@ internal sealed partial class PoolRentals
     /// For code fixes: the misuses in the body that contains <paramref name="operation"/>, found as the analyzer finds
     /// them, in the document as it is now.
     /// </summary>
-    public static List<RentalMisuse> FindMisusesAround(IOperation operation, KnownSymbols known, NonRetainingMethods userBorrowers, CancellationToken cancellationToken)
+    public static List<RentalMisuse> FindMisusesAround(IOperation operation, KnownSymbols known, NonRetainingMethods userBorrowers, CancellationToken cancellationToken) =>
+        FindMisusesAround(operation, known, userBorrowers, allowShortcut: true, out _, cancellationToken);
+
+    internal static List<RentalMisuse> FindMisusesAround(IOperation operation, KnownSymbols known, NonRetainingMethods userBorrowers, bool allowShortcut, out int shortcuts, CancellationToken cancellationToken)
     {
         var root = operation;
         while (root.Parent is not null)
@@ -184,7 +208,7 @@ internal sealed partial class PoolRentals
             }
         }
 
-        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, cancellationToken);
+        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, allowShortcut, out shortcuts, cancellationToken);
     }
 
     /// <summary>The graph of a body's root operation, for the kinds of roots a control-flow graph is built for.</summary>
@@ -336,8 +360,9 @@ internal sealed partial class PoolRentals
     }
 
     /// <summary>Registers a rental for every rent held by a local of this function that no nested function captures.</summary>
-    private bool FindRentals(IOperation function, List<IInvocationOperation> rents)
+    private bool FindRentals(IOperation function, List<IInvocationOperation> rents, out List<IOperation> references)
     {
+        references = new List<IOperation>();
         var functionSymbol = function switch
         {
             IAnonymousFunctionOperation lambda => lambda.Symbol,
@@ -364,7 +389,7 @@ internal sealed partial class PoolRentals
             return false;
         }
 
-        var references = CollectReferences(function, locals);
+        references = CollectReferences(function, locals);
         foreach (var (local, rent) in held)
         {
             if (_capturedLocals.Contains(local))

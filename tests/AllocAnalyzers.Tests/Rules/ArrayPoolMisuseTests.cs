@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using AllocAnalyzers.Tests.Harness;
 using Microsoft.CodeAnalysis;
@@ -757,4 +758,95 @@ public sealed class ArrayPoolMisuseTests
 
     private static DiagnosticResult OtherPool(int key, string name = "buffer", string pool = "ArrayPool<byte>.Shared") =>
         Diagnostic("ALLOC003").WithLocation(key).WithArguments($"Array '{name}' is returned to a different pool than '{pool}' it was rented from");
+    // ---- The shortcut past the path walk ---------------------------------------------------------------------
+
+    /// <summary>
+    /// A function whose every rental is returned in its own <c>finally</c> skips the control-flow graph and the path
+    /// walk. Over every source of the rule tests, plus shapes near the shortcut's edge, it must find exactly what the
+    /// full analysis finds, and be taken often enough to matter.
+    /// </summary>
+    [Fact]
+    public void PathWalkShortcut_FindsWhatTheFullAnalysisFinds()
+    {
+        var sources = Reliability.FuzzCorpus.HarvestRuleTestSources().Select(s => s.Text).Concat(ShortcutEdges).ToList();
+        var references = References.For(ReferenceSet.Net80);
+        var (bodies, shortcuts, misuses) = (0, 0, 0);
+        foreach (var source in sources)
+        {
+            var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest));
+            var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Shortcut", new[] { tree }, references, new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+            var model = compilation.GetSemanticModel(tree);
+            var known = new AllocAnalyzers.Analysis.KnownSymbols(compilation);
+            var seenRoots = new System.Collections.Generic.HashSet<SyntaxNode>();
+            foreach (var call in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+            {
+                if (model.GetOperation(call) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation ||
+                    !AllocAnalyzers.Analysis.PoolRentals.IsRent(invocation, known))
+                {
+                    continue;
+                }
+
+                IOperation root = invocation;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+
+                if (!seenRoots.Add(root.Syntax))
+                {
+                    continue;
+                }
+
+                var none = AllocAnalyzers.Options.NonRetainingMethods.None;
+                var full = AllocAnalyzers.Analysis.PoolRentals.FindMisusesAround(invocation, known, none, allowShortcut: false, out _, System.Threading.CancellationToken.None);
+                var quick = AllocAnalyzers.Analysis.PoolRentals.FindMisusesAround(invocation, known, none, allowShortcut: true, out var taken, System.Threading.CancellationToken.None);
+                Assert.True(Describe(full) == Describe(quick), $"The shortcut found\n{Describe(quick)}\nwhere the full analysis found\n{Describe(full)}\nin\n{root.Syntax}");
+                bodies++;
+                shortcuts += taken;
+                misuses += full.Count;
+            }
+        }
+
+        // The corpus holds both kinds: bodies the shortcut takes, and bodies with misuses it must leave to the walk.
+        Assert.True(shortcuts >= 20 && misuses >= 50 && bodies > shortcuts, $"{bodies} bodies with rentals, {shortcuts} functions shortcut, {misuses} misuses");
+
+        static string Describe(System.Collections.Generic.List<AllocAnalyzers.Analysis.RentalMisuse> found) => string.Join(
+            "\n",
+            found.Select(m => $"{m.Kind} of '{m.Rental.Local.Name}' at {m.At.Span} ({m.At}){(m.ReachedByOtherRentals ? ", several rentals" : "")}").Order(System.StringComparer.Ordinal));
+    }
+
+    /// <summary>Shapes at the shortcut's edge: each differs from "rent; try { uses } finally { Return }" in one way.</summary>
+    private static readonly string[] ShortcutEdges =
+    [
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); return b[0]; } finally { ArrayPool<byte>.Shared.Return(b); }"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, b.Length); return b[0]; } finally { ArrayPool<byte>.Shared.Return(b); }"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b); return b[0]; } finally { ArrayPool<byte>.Shared.Return(b); }"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b); } return b[0];"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); ArrayPool<byte>.Shared.Return(b); } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Create().Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { s.Flush(); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); s.Flush(); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } catch (IOException) { b[0] = 1; } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); b = new byte[1]; } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); _keep = b; } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b.AsSpan()); } finally { ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b); ArrayPool<byte>.Shared.Return(b); } return 0;"),
+        Edge("var b = ArrayPool<byte>.Shared.Rent(n); var c = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b); } return c[0];"),
+        Edge("for (var i = 0; i < n; i++) { var b = ArrayPool<byte>.Shared.Rent(n); try { s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b, clearArray: true); } } return 0;"),
+        Edge("for (var i = 0; i < n; i++) { var b = ArrayPool<byte>.Shared.Rent(n); try { if (i == 2) break; s.ReadExactly(b, 0, n); } finally { ArrayPool<byte>.Shared.Return(b); } } return 0;"),
+    ];
+
+    private static string Edge(string body) => $$"""
+        using System;
+        using System.Buffers;
+        using System.IO;
+        class C
+        {
+            private byte[] _keep = Array.Empty<byte>();
+            int M(Stream s, int n)
+            {
+                {{body}}
+            }
+        }
+        """;
 }
