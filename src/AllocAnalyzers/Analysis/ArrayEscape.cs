@@ -355,6 +355,9 @@ internal sealed class ArrayEscape
     /// <summary>Whether a method of this compilation uses its parameter only during the call.</summary>
     private bool ParameterStaysLocal(IParameterSymbol parameter, int depth)
     {
+        // The body refers to the parameter of the method's definition, whatever the type arguments of the call (whose
+        // substituted parameter is also slower to hash).
+        parameter = parameter.OriginalDefinition;
         if (_known.ParameterEscapes.TryGetValue(parameter, out var escapes))
         {
             return !escapes;

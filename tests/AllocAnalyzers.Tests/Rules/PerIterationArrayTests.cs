@@ -151,6 +151,19 @@ public sealed class PerIterationArrayTests
         """);
 
     [Fact]
+    public Task Reports_WhenPassedToAGenericMethodOfThisCompilationThatDoesNotKeepIt() => Reports("""
+                foreach (var size in sizes)
+                {
+                    var buffer = [|new int[size]|];
+                    Console.WriteLine(CountOf(buffer) + new Counter<int>().CountOf(buffer));
+                }
+        """, """
+            static int CountOf<T>(T[] values) => values.Length;
+
+            class Counter<T> { public int CountOf(T[] values) => values.Length; }
+        """);
+
+    [Fact]
     public Task Reports_InnerLoopOfNestedLoops() => Reports("""
                 foreach (var size in sizes)
                 {
@@ -258,6 +271,9 @@ public sealed class PerIterationArrayTests
     [InlineData("IList<byte> list = buffer; Console.WriteLine(list.Count);")]
     [InlineData("var alias = buffer; Console.WriteLine(alias.Length);")]
     [InlineData("Keep(buffer);")]
+    [InlineData("KeepAny(buffer);")]
+    [InlineData("KeepAny<byte>(buffer);")]
+    [InlineData("_holder.Keep(buffer);")]
     [InlineData("Unknown(buffer);")]
     [InlineData("Action a = () => Console.WriteLine(buffer.Length); a();")]
     [InlineData("void Local() => Console.WriteLine(buffer.Length); Local();")]
@@ -284,6 +300,10 @@ public sealed class PerIterationArrayTests
             Memory<byte> _memory;
             byte[] Property { get; set; }
             void Keep(byte[] b) => _field = b;
+            object _any;
+            void KeepAny<T>(T[] b) => _any = b;
+            Holder<byte> _holder = new Holder<byte>();
+            class Holder<T> { public T[] Kept; public void Keep(T[] b) => Kept = b; }
             static extern void Unknown(byte[] b);
         """);
 
