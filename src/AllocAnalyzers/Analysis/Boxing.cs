@@ -165,20 +165,19 @@ internal static class Boxing
     }
 
     /// <summary>
-    /// Whether a hole of an interpolated string is boxed: the compiler builds the string with <c>string.Format</c> or
-    /// <c>FormattableStringFactory.Create</c> (no interpolated string handler: C# 9 or older, netstandard2.0, .NET
-    /// Framework, or a <c>FormattableString</c>/<c>IFormattable</c> target). Holes lowered through a handler are
+    /// Whether a hole of an interpolated string holds a value that is boxed when the compiler builds the string with
+    /// <c>string.Format</c> or <c>FormattableStringFactory.Create</c>, which it does unless <see cref="IsBuiltWithHandler"/>
+    /// (asked once per string, as it looks at every hole). Holes lowered through a handler the code names are
     /// <c>IInterpolatedStringAppendOperation</c>s instead and never get here.
     /// </summary>
-    public static bool IsBoxedHole(IInterpolationOperation hole, BoxingSymbols symbols) =>
-        hole.Expression.Type is { } type && IsBoxable(type) && !IsNullNullable(hole.Expression) &&
-        hole.Parent is IInterpolatedStringOperation text && !IsBuiltWithHandler(text, symbols) &&
-        !IsInCodeThatIsNotCompiledToIL(hole, symbols);
+    public static bool IsBoxableHole(IInterpolationOperation hole) =>
+        hole.Expression.Type is { } type && IsBoxable(type) && !IsNullNullable(hole.Expression);
 
     /// <summary>
     /// Whether the compiler builds a <c>string</c>-typed interpolated string with <c>DefaultInterpolatedStringHandler</c>:
-    /// whenever the type exists (.NET 6 and later), whatever the language version, unless a hole awaits (the handler is
-    /// a ref struct). The operation tree shows such strings with plain holes, not as handler appends.
+    /// whenever the type exists (.NET 6 and later), whatever the language version, unless a hole holds an await, even one
+    /// inside a lambda (the handler is a ref struct). The operation tree shows such strings with plain holes, not as
+    /// handler appends.
     /// </summary>
     public static bool IsBuiltWithHandler(IInterpolatedStringOperation text, BoxingSymbols symbols)
     {

@@ -84,6 +84,9 @@ internal sealed class MemberUses
 {
     private readonly List<CollectionUse> _uses = new();
 
+    /// <summary>One bit per <see cref="CollectionUseKind"/> seen, so that a rule can pass over a member without sorting its uses.</summary>
+    private int _kinds;
+
     public MemberUses(ISymbol member, ITypeSymbol type, CollectionKind kind, INamedTypeSymbol framework)
     {
         Member = member;
@@ -108,6 +111,16 @@ internal sealed class MemberUses
         lock (_uses)
         {
             _uses.Add(use);
+            _kinds |= 1 << (int)use.Kind;
+        }
+    }
+
+    /// <summary>Whether some reference does <paramref name="kind"/> with the member (in a constructor or not).</summary>
+    public bool Has(CollectionUseKind kind)
+    {
+        lock (_uses)
+        {
+            return (_kinds & (1 << (int)kind)) != 0;
         }
     }
 
@@ -481,6 +494,17 @@ internal static class LongLivedCollections
 
     /// <summary>Assigned somewhere other than a constructor or initializer (rebuilt).</summary>
     public static bool IsReassigned(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Assign, afterConstruction: true);
+
+    /// <summary>
+    /// Whether ALLOC010 can apply to <paramref name="member"/> at all: it is cleared and filled somewhere. Most members are
+    /// neither, and are passed over before their uses are gathered and sorted.
+    /// </summary>
+    public static bool MayKeepCapacityAfterClear(MemberUses member) =>
+        KeepsCapacityAfterClear(member.Kind) && member.Has(CollectionUseKind.Clear) && member.Has(CollectionUseKind.Fill);
+
+    /// <summary>Whether ALLOC011 can apply to <paramref name="member"/> at all: it is filled and has entries removed somewhere.</summary>
+    public static bool MayHaveRemovalsNeverShrunk(MemberUses member) =>
+        EvictsEntries(member.Kind) && member.Has(CollectionUseKind.Remove) && member.Has(CollectionUseKind.Fill);
 
     /// <summary>ALLOC010: the <c>Clear()</c> calls that leave the capacity of the largest fill in place.</summary>
     public static List<CollectionUse> FindClearsKeepingCapacity(MemberUses member, List<CollectionUse> uses)

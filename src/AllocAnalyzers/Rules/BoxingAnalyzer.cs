@@ -32,7 +32,7 @@ public sealed class BoxingAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeConversion(c, symbols, scope), OperationKind.Conversion);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, scope), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeMethodReference(c, symbols, scope), OperationKind.MethodReference);
-            start.RegisterOperationAction(c => AnalyzeInterpolation(c, symbols, scope), OperationKind.Interpolation);
+            start.RegisterOperationAction(c => AnalyzeInterpolatedString(c, symbols, scope), OperationKind.InterpolatedString);
             start.RegisterOperationAction(c => AnalyzeForEach(c, scope), OperationKind.Loop);
         });
     }
@@ -73,13 +73,31 @@ public sealed class BoxingAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary><c>$"{count}"</c> built with <c>string.Format</c> or <c>FormattableStringFactory</c>: each value-type hole is boxed.</summary>
-    private static void AnalyzeInterpolation(OperationAnalysisContext context, BoxingSymbols symbols, AllocationScope scope)
+    /// <summary>
+    /// <c>$"{count}"</c> built with <c>string.Format</c> or <c>FormattableStringFactory</c>: each value-type hole is boxed.
+    /// How the string is built is asked once, and only for a string with such a hole.
+    /// </summary>
+    private static void AnalyzeInterpolatedString(OperationAnalysisContext context, BoxingSymbols symbols, AllocationScope scope)
     {
-        var hole = (IInterpolationOperation)context.Operation;
-        if (Boxing.IsBoxedHole(hole, symbols))
+        var text = (IInterpolatedStringOperation)context.Operation;
+        var builtWithHandler = (bool?)null;
+        foreach (var part in text.Parts)
         {
-            Report(context, scope, hole, hole.Expression.Syntax, hole.Expression.Type!, symbols.Object);
+            if (part is not IInterpolationOperation hole || !Boxing.IsBoxableHole(hole))
+            {
+                continue;
+            }
+
+            builtWithHandler ??= Boxing.IsBuiltWithHandler(text, symbols);
+            if (builtWithHandler.Value)
+            {
+                return;
+            }
+
+            if (!Boxing.IsInCodeThatIsNotCompiledToIL(hole, symbols))
+            {
+                Report(context, scope, hole, hole.Expression.Syntax, hole.Expression.Type!, symbols.Object);
+            }
         }
     }
 

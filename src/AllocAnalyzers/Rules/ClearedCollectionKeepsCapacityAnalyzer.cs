@@ -34,6 +34,11 @@ public sealed class ClearedCollectionKeepsCapacityAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, MemberUses member)
     {
+        if (!LongLivedCollections.MayKeepCapacityAfterClear(member))
+        {
+            return;
+        }
+
         var uses = member.ToList();
         foreach (var clear in LongLivedCollections.FindClearsKeepingCapacity(member, uses))
         {

@@ -34,6 +34,11 @@ public sealed class EvictingCollectionNeverShrinksAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, MemberUses member)
     {
+        if (!LongLivedCollections.MayHaveRemovalsNeverShrunk(member))
+        {
+            return;
+        }
+
         var uses = member.ToList();
         foreach (var removal in LongLivedCollections.FindRemovalsNeverShrunk(member, uses))
         {
