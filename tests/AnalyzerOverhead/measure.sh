@@ -2,10 +2,11 @@
 # Times AllocAnalyzers in real builds, beside the compiler alone and beside three peers (the SDK's NetAnalyzers,
 # Meziantou.Analyzer, Roslynator), and prints a table with PASS/FAIL for the overhead targets.
 #
-#   tests/AnalyzerOverhead/measure.sh [--runs N] [--modes "M..."] [--seed S] [--rev REV] [--no-repo] [--keep] [LINES...]
+#   tests/AnalyzerOverhead/measure.sh [--runs N] [--warmup W] [--modes "M..."] [--seed S] [--rev REV] [--no-repo] [--keep] [LINES...]
 #
 #   LINES      corpus sizes in lines of C# (default: 50000 200000)
 #   --runs N   measured builds per mode and target (default 3); the report takes medians
+#   --warmup W rounds of warm-up builds (one build in each mode) before the measured ones (default 2)
 #   --modes    the modes of Overhead.targets to build (default: "Baseline Ours Peers All Defaults DefaultsOurs";
 #              also OnlyNNN, such as Only003 or Only020: one rule of AllocAnalyzers at a time)
 #   --seed S   corpus seed (default 20000): the same seed writes the same corpus
@@ -14,8 +15,10 @@
 #   --keep     keep the corpora and build outputs (the logs and the report are always kept)
 #
 # For each target (each corpus size, then src/AllocAnalyzers + src/AllocAnalyzers.CodeFixes +
-# tests/AllocAnalyzers.Tests) it restores once, builds once to warm the compiler server, then builds N times in each
-# mode of Overhead.targets, the order rotating from run to run, with
+# tests/AllocAnalyzers.Tests) it restores once, builds W times in each mode to warm the compiler server (a fresh server
+# takes four or five builds to reach its steady speed: the compiler's code and the code analyzers use are compiled
+# again by the JIT as they get hot), then builds N times in each mode of Overhead.targets, the order rotating from run
+# to run, with
 # `dotnet build --no-incremental -p:ReportAnalyzer=true -v:detailed -clp:PerformanceSummary`. The compiler's
 # per-analyzer times and the Csc task's time are read from those logs by OverheadReport; the CPU time the compiler
 # server spent on each build is read from /proc, which other work on the machine does not inflate as it does
@@ -30,6 +33,7 @@ repo="$(cd "$here/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 
 runs=3
+warmup=2
 modes=(Baseline Ours Peers All Defaults DefaultsOurs)
 seed=20000
 rev=""
@@ -39,6 +43,7 @@ sizes=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --modes) read -r -a modes <<< "$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --rev) rev="$2"; shift 2 ;;
@@ -103,6 +108,7 @@ done
   echo "cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "source=$source_line"
   echo "runs=$runs"
+  echo "warmup=$warmup"
   echo "seed=$seed"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$results/machine.txt"
@@ -163,12 +169,14 @@ measure() {
   dotnet restore "$project" -nodeReuse:false "-p:CustomAfterMicrosoftCommonTargets=$here/Overhead.targets" \
     > "$out/restore.log" 2>&1 ||
     { tail -30 "$out/restore.log"; echo "error: restore of $project failed" >&2; exit 1; }
-  # The warm-up build loads every analyzer the measured builds use into the compiler server.
-  local warm_mode="${modes[-1]}"
-  [[ " ${modes[*]} " != *" Ours "* ]] || warm_mode=Ours
-  [[ " ${modes[*]} " != *" All "* ]] || warm_mode=All
-  log "$name: warm-up build ($warm_mode)"
-  build "$project" "$warm_mode" "$out/warmup.log" 0
+  # The warm-up builds load every analyzer the measured builds use into the compiler server, and run each mode's code
+  # until the JIT has recompiled what is hot: the first builds of a fresh server took 2-3 times as long.
+  for ((r = 1; r <= warmup; r++)); do
+    for mode in "${modes[@]}"; do
+      log "$name: warm-up $r/$warmup, $mode"
+      build "$project" "$mode" "$out/warmup-$mode-$r.log" "-$r"
+    done
+  done
   for ((r = 1; r <= runs; r++)); do
     for ((i = 0; i < ${#modes[@]}; i++)); do
       local mode="${modes[$(((i + r - 1) % ${#modes[@]}))]}"

@@ -332,7 +332,8 @@ internal sealed class Target
         foreach (var line in File.ReadAllLines(Path.Combine(directory, "wall.tsv")).Skip(1))
         {
             var parts = line.Split('\t');
-            if (parts.Length >= 4 && parts[1] != "0")
+            // Warm-up builds are runs 0 (one build, before --warmup) and -1, -2, …: not measured.
+            if (parts.Length >= 4 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var run) && run > 0)
             {
                 var cpu = parts.Length >= 5 && double.TryParse(parts[4], CultureInfo.InvariantCulture, out var ms) ? ms / 1000 : double.NaN;
                 target._walls.Add((parts[0], double.Parse(parts[2], CultureInfo.InvariantCulture) / 1000, double.Parse(parts[3], CultureInfo.InvariantCulture), cpu));
