@@ -193,6 +193,16 @@ internal sealed partial class PoolRentals
 
     internal static List<RentalMisuse> FindMisusesAround(IOperation operation, KnownSymbols known, NonRetainingMethods userBorrowers, bool allowShortcut, out int shortcuts, CancellationToken cancellationToken)
     {
+        var rents = RentsOfBody(operation, known);
+        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, allowShortcut, out shortcuts, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rentals held in a local (<see cref="IsHeldRent"/>) in the body that contains <paramref name="operation"/>,
+    /// nested functions included, in the order of the operation tree.
+    /// </summary>
+    public static List<IInvocationOperation> RentsOfBody(IOperation operation, KnownSymbols known)
+    {
         var root = operation;
         while (root.Parent is not null)
         {
@@ -202,14 +212,18 @@ internal sealed partial class PoolRentals
         var rents = new List<IInvocationOperation>();
         foreach (var descendant in root.DescendantsAndSelf())
         {
-            if (descendant is IInvocationOperation invocation && IsRent(invocation, known) && GetHoldingLocal(invocation) is not null)
+            if (descendant is IInvocationOperation invocation && IsHeldRent(invocation, known))
             {
                 rents.Add(invocation);
             }
         }
 
-        return FindMisuses(rents, body => CreateGraph(body, cancellationToken), known, userBorrowers, allowShortcut, out shortcuts, cancellationToken);
+        return rents;
     }
+
+    /// <summary>A <c>Rent</c> whose array is kept in a local: the rentals the analysis follows.</summary>
+    public static bool IsHeldRent(IInvocationOperation invocation, KnownSymbols known) =>
+        IsRent(invocation, known) && GetHoldingLocal(invocation) is not null;
 
     /// <summary>The graph of a body's root operation, for the kinds of roots a control-flow graph is built for.</summary>
     private static ControlFlowGraph? CreateGraph(IOperation root, CancellationToken cancellationToken) => root switch

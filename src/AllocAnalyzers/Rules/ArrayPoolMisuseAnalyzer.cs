@@ -4,7 +4,6 @@ using AllocAnalyzers.Analysis;
 using AllocAnalyzers.Options;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AllocAnalyzers.Rules;
@@ -39,58 +38,37 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var options = new NonRetainingMethods.Reader();
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                // The flow analysis runs only for bodies that rent, once all their rents are seen.
-                var rents = new RentsSeen();
-                block.RegisterOperationAction(
-                    c =>
-                    {
-                        var invocation = (IInvocationOperation)c.Operation;
-                        if (PoolRentals.IsRent(invocation, known) && PoolRentals.GetHoldingLocal(invocation) is not null)
-                        {
-                            rents.Add(invocation);
-                        }
-                    },
-                    OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(end =>
+
+            // One action for every call, not an operation block start for every body: most bodies rent nothing. A body
+            // is analyzed once, from its first rental, which finds the others.
+            start.RegisterOperationAction(
+                c =>
                 {
-                    if (rents.Count > 0)
+                    var invocation = (IInvocationOperation)c.Operation;
+                    if (!PoolRentals.IsHeldRent(invocation, known))
                     {
-                        Analyze(end, rents.ToList(), known, options.For(end.Options, end.FilterTree));
+                        return;
                     }
-                });
-            });
+
+                    var rents = PoolRentals.RentsOfBody(invocation, known);
+                    if (rents.Count > 0 && rents[0] == invocation)
+                    {
+                        Analyze(c, rents, known, options.For(c.Options, invocation.Syntax.SyntaxTree));
+                    }
+                },
+                OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationBlockAnalysisContext context, List<IInvocationOperation> rents, KnownSymbols known, NonRetainingMethods userBorrowers)
+    private static void Analyze(OperationAnalysisContext context, List<IInvocationOperation> rents, KnownSymbols known, NonRetainingMethods userBorrowers)
     {
-        var misuses = PoolRentals.FindMisuses(rents, root => GetGraph(context, root), known, userBorrowers, context.CancellationToken);
+        // Every function FindMisuses asks a graph for lies in the body of this operation, whose graph the context shares
+        // with other analyzers.
+        var misuses = PoolRentals.FindMisuses(rents, _ => context.GetControlFlowGraph(), known, userBorrowers, context.CancellationToken);
         foreach (var misuse in misuses)
         {
             context.ReportDiagnostic(Create(misuse));
         }
-    }
-
-    /// <summary>The graph of a body's root, from the context (which shares it with other analyzers).</summary>
-    private static ControlFlowGraph? GetGraph(OperationBlockAnalysisContext context, IOperation root)
-    {
-        foreach (var block in context.OperationBlocks)
-        {
-            var blockRoot = block;
-            while (blockRoot.Parent is not null)
-            {
-                blockRoot = blockRoot.Parent;
-            }
-
-            if (blockRoot == root)
-            {
-                return context.GetControlFlowGraph(block);
-            }
-        }
-
-        return null;
     }
 
     private static Diagnostic Create(RentalMisuse misuse)
@@ -123,38 +101,5 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         // A missing return is a suggestion: a leaked rental costs an allocation, the other cases corrupt data.
         var severity = misuse.Kind == RentalMisuseKind.NotReturned ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
         return Diagnostic.Create(Descriptors.ArrayPoolMisuse, misuse.At.GetLocation(), severity, additionalLocations, properties, message);
-    }
-
-    /// <summary>The rents of one operation block, as the block's operation actions see them.</summary>
-    private sealed class RentsSeen
-    {
-        private readonly List<IInvocationOperation> _rents = new();
-
-        public int Count
-        {
-            get
-            {
-                lock (_rents)
-                {
-                    return _rents.Count;
-                }
-            }
-        }
-
-        public void Add(IInvocationOperation rent)
-        {
-            lock (_rents)
-            {
-                _rents.Add(rent);
-            }
-        }
-
-        public List<IInvocationOperation> ToList()
-        {
-            lock (_rents)
-            {
-                return new List<IInvocationOperation>(_rents);
-            }
-        }
     }
 }
