@@ -88,6 +88,17 @@ foreach (var t in targets)
     Line($"Load average (1 min) when each measured build of {t.Name} ended: {t.LoadRange()}.");
 }
 
+// The spread behind the medians: one stalled build (a garbage collection, a thread waiting for a core) can charge a
+// callback hundreds of milliseconds, and the fastest build is the closest to the analyzers' own work.
+Line();
+foreach (var t in targets)
+{
+    var spreads = new[] { "Ours", "DefaultsOurs", "All" }
+        .Where(mode => t.Modes.Contains(mode))
+        .Select(mode => $"{mode} {string.Join(", ", t.Each(mode, l => l.Group(Groups.Ours)).Order().Select(Ms))}");
+    Line($"AllocAnalyzers' time in each measured build of {t.Name}, fastest first (ms): {string.Join("; ", spreads)}.");
+}
+
 // Table 2: the peers, in the All build.
 Line();
 Line("Beside the peers, in the same builds (All mode; rules = distinct diagnostic IDs of the analyzers the compiler ran, suppressors and Roslynator's FadeOut IDs left out):");
@@ -348,6 +359,9 @@ internal sealed class Target
     public IReadOnlyList<BuildLog> Logs(string mode) => _logs.TryGetValue(mode, out var logs) ? logs : [];
 
     public double Median(string mode, Func<BuildLog, double> measure) => MedianOf(Logs(mode).Select(measure));
+
+    /// <summary>The measure of every measured build of <paramref name="mode"/>.</summary>
+    public IEnumerable<double> Each(string mode, Func<BuildLog, double> measure) => Logs(mode).Select(measure);
 
     public double MedianWall(string mode) => MedianOf(_walls.Where(w => w.Mode == mode).Select(w => w.Seconds));
 
