@@ -16,7 +16,7 @@ namespace AllocAnalyzers.AnalyzerBenchmarks;
 /// compilation each run (one thread, so the times add up): the compiler alone (binding and emit), an analyzer that
 /// registers empty operation actions (what any IOperation analyzer's operation trees cost), each AllocAnalyzers
 /// analyzer alone, and all of them together. "Callbacks" is the driver's own per-analyzer time (what
-/// <c>-p:ReportAnalyzer=true</c> prints); "wall" includes binding the bodies through the semantic model.
+/// <c>-p:ReportAnalyzer=true</c> prints); "wall" includes binding the bodies through the semantic model; "allocated" is every byte the process allocated during the analysis (the floor row shows what the driver and its operation trees allocate without any rule).
 /// </summary>
 internal static class Profile
 {
@@ -34,6 +34,7 @@ internal static class Profile
         var configurations = new List<(string Name, Func<ImmutableArray<DiagnosticAnalyzer>> Create)>
         {
             ("empty operation actions (floor)", () => ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationActionsAnalyzer())),
+            ("empty symbol-start actions (floor)", () => ImmutableArray.Create<DiagnosticAnalyzer>(new EmptySymbolStartActionsAnalyzer())),
         };
         foreach (var analyzer in AnalyzerSet.CreateAll())
         {
@@ -54,7 +55,8 @@ internal static class Profile
             var wall = MedianOf(results.Select(r => r.Wall));
             var callbacks = MedianOf(results.Select(r => r.Callbacks));
             var fastest = results.Min(r => r.Callbacks);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-48} wall {wall,8:N0} ms  callbacks {callbacks,8:N0} ms ({callbacks / compiler:P1} of the compiler), fastest {fastest:N0} ms  diagnostics {results[0].Summary}"));
+            var allocatedMiB = MedianOf(results.Select(r => r.AllocatedMiB));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-48} wall {wall,8:N0} ms  callbacks {callbacks,8:N0} ms ({callbacks / compiler:P1} of the compiler), fastest {fastest:N0} ms  allocated {allocatedMiB,7:N1} MiB  diagnostics {results[0].Summary}"));
             if (results.Count > 1 && results.Skip(1).Any(r => r.Summary != results[0].Summary))
             {
                 output.WriteLine("  runs reported different diagnostics");
@@ -90,14 +92,16 @@ internal static class Profile
         return stopwatch.Elapsed.TotalMilliseconds;
     }
 
-    private static (double Wall, double Callbacks, Dictionary<string, double> PerAnalyzer, string Summary) TimeAnalyzers(Corpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, bool concurrent)
+    private static (double Wall, double Callbacks, double AllocatedMiB, Dictionary<string, double> PerAnalyzer, string Summary) TimeAnalyzers(Corpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, bool concurrent)
     {
         var withAnalyzers = corpus.CreateCompilation().WithAnalyzers(
             analyzers,
             new CompilationWithAnalyzersOptions(Corpus.Options, onAnalyzerException: null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();
         var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
         stopwatch.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var perAnalyzer = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var analyzer in analyzers)
         {
@@ -112,7 +116,7 @@ internal static class Profile
         }
 
         var summary = string.Join(" ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
-        return (stopwatch.Elapsed.TotalMilliseconds, perAnalyzer.Values.Sum(), perAnalyzer, summary.Length == 0 ? "none" : summary);
+        return (stopwatch.Elapsed.TotalMilliseconds, perAnalyzer.Values.Sum(), allocated / 1048576.0, perAnalyzer, summary.Length == 0 ? "none" : summary);
     }
 
     private static double Median(int runs, Func<double> measure) => MedianOf(Enumerable.Range(0, runs).Select(_ => measure()));
@@ -137,5 +141,27 @@ internal sealed class EmptyOperationActionsAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterOperationAction(_ => { }, OperationKind.ArrayCreation, OperationKind.Invocation);
+    }
+}
+
+/// <summary>Registers, for every named type, do-nothing member-reference operation actions and a symbol-end action: the driver's cost of that shape.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class EmptySymbolStartActionsAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor s_never = new("FLOOR002", "Never reported", "Never reported", "Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolStartAction(
+            start =>
+            {
+                start.RegisterOperationAction(_ => { }, OperationKind.FieldReference, OperationKind.PropertyReference);
+                start.RegisterSymbolEndAction(_ => { });
+            },
+            SymbolKind.NamedType);
     }
 }

@@ -45,6 +45,9 @@ internal sealed class CollectionUse
     /// <summary>The field or property reference.</summary>
     public IOperation Reference { get; }
 
+    /// <summary>The use added to the same <see cref="MemberUses"/> before this one (set once, as it is added).</summary>
+    internal CollectionUse? AddedBefore { get; set; }
+
     public CollectionUseKind Kind { get; }
 
     /// <summary>The collection method called on the member (<c>Clear</c>, <c>Remove</c>, …), when the use is a call.</summary>
@@ -79,10 +82,15 @@ internal sealed class CollectionUse
     public IOperation? AssignedValue => Reference.Parent is IAssignmentOperation assignment && assignment.Target == Reference ? assignment.Value : null;
 }
 
-/// <summary>Every classified reference to one member, as a rule gathers them over its containing type.</summary>
+/// <summary>
+/// Every classified reference to one member, as a rule gathers them over its containing type. Operation actions for
+/// the type's members run in parallel and add to it without a lock: each use is pushed onto a chain with a
+/// compare-and-swap, so that no callback waits for another.
+/// </summary>
 internal sealed class MemberUses
 {
-    private readonly List<CollectionUse> _uses = new();
+    /// <summary>The use added last; each use links to the one added before it.</summary>
+    private CollectionUse? _last;
 
     /// <summary>One bit per <see cref="CollectionUseKind"/> seen, so that a rule can pass over a member without sorting its uses.</summary>
     private int _kinds;
@@ -108,29 +116,33 @@ internal sealed class MemberUses
 
     public void Add(CollectionUse use)
     {
-        lock (_uses)
+        CollectionUse? last;
+        do
         {
-            _uses.Add(use);
-            _kinds |= 1 << (int)use.Kind;
+            last = Volatile.Read(ref _last);
+            use.AddedBefore = last;
         }
+        while (Interlocked.CompareExchange(ref _last, use, last) != last);
+
+        var bit = 1 << (int)use.Kind;
+        int kinds;
+        do
+        {
+            kinds = Volatile.Read(ref _kinds);
+        }
+        while ((kinds & bit) == 0 && Interlocked.CompareExchange(ref _kinds, kinds | bit, kinds) != kinds);
     }
 
     /// <summary>Whether some reference does <paramref name="kind"/> with the member (in a constructor or not).</summary>
-    public bool Has(CollectionUseKind kind)
-    {
-        lock (_uses)
-        {
-            return (_kinds & (1 << (int)kind)) != 0;
-        }
-    }
+    public bool Has(CollectionUseKind kind) => (Volatile.Read(ref _kinds) & (1 << (int)kind)) != 0;
 
     /// <summary>A snapshot of the uses, in source order.</summary>
     public List<CollectionUse> ToList()
     {
-        List<CollectionUse> copy;
-        lock (_uses)
+        var copy = new List<CollectionUse>();
+        for (var use = Volatile.Read(ref _last); use is not null; use = use.AddedBefore)
         {
-            copy = new List<CollectionUse>(_uses);
+            copy.Add(use);
         }
 
         copy.Sort((a, b) => a.Tree == b.Tree ? a.Position.CompareTo(b.Position) : string.CompareOrdinal(a.Tree.FilePath, b.Tree.FilePath));
