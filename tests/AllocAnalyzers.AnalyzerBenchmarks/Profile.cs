@@ -128,34 +128,51 @@ internal static class Profile
     }
 }
 
-/// <summary>Registers do-nothing actions for the operation kinds the rules look at: the cost every IOperation analyzer pays.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class EmptyOperationActionsAnalyzer : DiagnosticAnalyzer
+/// <summary>An analyzer that never reports: what the analyzer driver costs for the actions it registers, and no more.</summary>
+internal abstract class FloorAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly DiagnosticDescriptor s_never = new("FLOOR001", "Never reported", "Never reported", "Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    private readonly DiagnosticDescriptor _never;
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
+    protected FloorAnalyzer(string id)
+    {
+        _never = new DiagnosticDescriptor(id, "Never reported", "Never reported", "Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    }
 
-    public override void Initialize(AnalysisContext context)
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(_never);
+
+    public sealed override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(_ => { }, OperationKind.ArrayCreation, OperationKind.Invocation);
+        Register(context);
     }
+
+    protected abstract void Register(AnalysisContext context);
+}
+
+/// <summary>Registers do-nothing actions for the operation kinds the rules look at: the cost every IOperation analyzer pays.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class EmptyOperationActionsAnalyzer : FloorAnalyzer
+{
+    public EmptyOperationActionsAnalyzer()
+        : base("FLOOR001")
+    {
+    }
+
+    protected override void Register(AnalysisContext context) =>
+        context.RegisterOperationAction(_ => { }, OperationKind.ArrayCreation, OperationKind.Invocation);
 }
 
 /// <summary>Registers, for every named type, do-nothing member-reference operation actions and a symbol-end action: the driver's cost of that shape.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class EmptySymbolStartActionsAnalyzer : DiagnosticAnalyzer
+internal sealed class EmptySymbolStartActionsAnalyzer : FloorAnalyzer
 {
-    private static readonly DiagnosticDescriptor s_never = new("FLOOR002", "Never reported", "Never reported", "Performance", DiagnosticSeverity.Warning, isEnabledByDefault: true);
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
-
-    public override void Initialize(AnalysisContext context)
+    public EmptySymbolStartActionsAnalyzer()
+        : base("FLOOR002")
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
+    }
+
+    protected override void Register(AnalysisContext context) =>
         context.RegisterSymbolStartAction(
             start =>
             {
@@ -163,5 +180,4 @@ internal sealed class EmptySymbolStartActionsAnalyzer : DiagnosticAnalyzer
                 start.RegisterSymbolEndAction(_ => { });
             },
             SymbolKind.NamedType);
-    }
 }

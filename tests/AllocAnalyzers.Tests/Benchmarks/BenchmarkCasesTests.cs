@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using AllocAnalyzers.CodeFixes.Rules;
 using AllocAnalyzers.Rules;
-using AllocAnalyzers.Tests.Catalog;
 using AllocAnalyzers.Tests.Harness;
 
 namespace AllocAnalyzers.Tests.Benchmarks;
@@ -17,10 +15,7 @@ namespace AllocAnalyzers.Tests.Benchmarks;
 /// </summary>
 public sealed class BenchmarkCasesTests
 {
-    /// <summary>Set to 1 to write the fixers' output over the After files instead of failing; review the diff, then rerun the benchmarks.</summary>
-    private const string RegenerateVariable = "ALLOC_REGENERATE_BENCHMARK_CASES";
-
-    private const string BeforeNamespaceLine = "namespace AllocAnalyzers.Benchmarks.Before;";
+    private static readonly CaseFolder Cases = new("AllocAnalyzers.Benchmarks", "tests", "AllocAnalyzers.Benchmarks", "Cases");
 
     /// <param name="IntendedProgramBody">
     /// For a fix that changes behaviour on purpose: a program body computing what the fixed code must return, which the
@@ -177,23 +172,23 @@ public sealed class BenchmarkCasesTests
 
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
-        new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
-        new Fix("ChunkChecksum", "Reuse", nameof(PerIterationArrayFixer), ApplyAlloc001(PerIterationArrayFixer.ReuseEquivalenceKey), ChunkChecksumProgram),
-        new Fix("DigitHistogram", "Hoist", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), DigitHistogramProgram),
-        new Fix("DigitHistogram", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), DigitHistogramProgram),
-        new Fix("Utf8Scratch", "Hoist", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), Utf8ScratchProgram),
-        new Fix("Utf8Scratch", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), ApplyAlloc002(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), Utf8ScratchProgram),
-        new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
-        new Fix("KeyCache", "PassState", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.PassStateEquivalenceKey), KeyCacheProgram),
-        new Fix("ThresholdCount", "Hoist", nameof(CapturingLambdaFixer), ApplyAlloc020(CapturingLambdaFixer.HoistEquivalenceKey), ThresholdCountProgram),
-        new Fix("PrefixLookup", "MoveToLocalFunction", nameof(ClosureOnUnusedPathFixer), ApplyAlloc021(ClosureOnUnusedPathFixer.MoveToLocalFunctionEquivalenceKey), PrefixLookupProgram),
-        new Fix("ScaleSum", "LocalFunction", nameof(InvokedDelegateLocalFixer), ApplyAlloc022(InvokedDelegateLocalFixer.LocalFunctionEquivalenceKey), ScaleSumProgram),
-        new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
-        new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
-        new Fix("ShapeAreas", "GenericParameter", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericParameterEquivalenceKey), ShapeAreasProgram),
-        new Fix("RunningMedian", "GenericCollection", nameof(BoxingFixer), ApplyAlloc030(BoxingFixer.GenericCollectionEquivalenceKey), RunningMedianProgram),
-        new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), ApplyAlloc031(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
-        new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), ApplyAlloc003(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
+        new Fix("ChunkChecksum", "Rent", nameof(PerIterationArrayFixer), CaseFolder.FixWith<PerIterationArrayAnalyzer, PerIterationArrayFixer>(PerIterationArrayFixer.RentEquivalenceKey), ChunkChecksumProgram),
+        new Fix("ChunkChecksum", "Reuse", nameof(PerIterationArrayFixer), CaseFolder.FixWith<PerIterationArrayAnalyzer, PerIterationArrayFixer>(PerIterationArrayFixer.ReuseEquivalenceKey), ChunkChecksumProgram),
+        new Fix("DigitHistogram", "Hoist", nameof(FixedSizePerIterationArrayFixer), CaseFolder.FixWith<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer>(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), DigitHistogramProgram),
+        new Fix("DigitHistogram", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), CaseFolder.FixWith<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer>(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), DigitHistogramProgram),
+        new Fix("Utf8Scratch", "Hoist", nameof(FixedSizePerIterationArrayFixer), CaseFolder.FixWith<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer>(FixedSizePerIterationArrayFixer.HoistEquivalenceKey), Utf8ScratchProgram),
+        new Fix("Utf8Scratch", "Stackalloc", nameof(FixedSizePerIterationArrayFixer), CaseFolder.FixWith<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer>(FixedSizePerIterationArrayFixer.StackallocEquivalenceKey), Utf8ScratchProgram),
+        new Fix("PayloadParse", "ReturnInFinally", nameof(ArrayPoolMisuseFixer), CaseFolder.FixWith<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer>(ArrayPoolMisuseFixer.ReturnInFinallyEquivalenceKey), PayloadParseProgram),
+        new Fix("KeyCache", "PassState", nameof(CapturingLambdaFixer), CaseFolder.FixWith<CapturingLambdaAnalyzer, CapturingLambdaFixer>(CapturingLambdaFixer.PassStateEquivalenceKey), KeyCacheProgram),
+        new Fix("ThresholdCount", "Hoist", nameof(CapturingLambdaFixer), CaseFolder.FixWith<CapturingLambdaAnalyzer, CapturingLambdaFixer>(CapturingLambdaFixer.HoistEquivalenceKey), ThresholdCountProgram),
+        new Fix("PrefixLookup", "MoveToLocalFunction", nameof(ClosureOnUnusedPathFixer), CaseFolder.FixWith<ClosureOnUnusedPathAnalyzer, ClosureOnUnusedPathFixer>(ClosureOnUnusedPathFixer.MoveToLocalFunctionEquivalenceKey), PrefixLookupProgram),
+        new Fix("ScaleSum", "LocalFunction", nameof(InvokedDelegateLocalFixer), CaseFolder.FixWith<InvokedDelegateLocalAnalyzer, InvokedDelegateLocalFixer>(InvokedDelegateLocalFixer.LocalFunctionEquivalenceKey), ScaleSumProgram),
+        new Fix("OrderLines", "FormatWithoutBoxing", nameof(BoxingFixer), CaseFolder.FixWith<BoxingAnalyzer, BoxingFixer>(BoxingFixer.FormatWithoutBoxingEquivalenceKey), OrderLinesProgram),
+        new Fix("MatchCount", "TypedOverload", nameof(BoxingFixer), CaseFolder.FixWith<BoxingAnalyzer, BoxingFixer>(BoxingFixer.TypedOverloadEquivalenceKey), MatchCountProgram),
+        new Fix("ShapeAreas", "GenericParameter", nameof(BoxingFixer), CaseFolder.FixWith<BoxingAnalyzer, BoxingFixer>(BoxingFixer.GenericParameterEquivalenceKey), ShapeAreasProgram),
+        new Fix("RunningMedian", "GenericCollection", nameof(BoxingFixer), CaseFolder.FixWith<BoxingAnalyzer, BoxingFixer>(BoxingFixer.GenericCollectionEquivalenceKey), RunningMedianProgram),
+        new Fix("GridVisits", "ImplementIEquatable", nameof(ImplicitStructBoxingFixer), CaseFolder.FixWith<ImplicitStructBoxingAnalyzer, ImplicitStructBoxingFixer>(ImplicitStructBoxingFixer.ImplementIEquatableEquivalenceKey), GridVisitsProgram),
+        new Fix("RecordDigest", "UseRequestedLength", nameof(ArrayPoolMisuseFixer), CaseFolder.FixWith<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer>(ArrayPoolMisuseFixer.UseRequestedLengthEquivalenceKey), RecordDigestProgram, RecordDigestOfRequestedBytes),
     };
 
     public static TheoryData<string, string> CaseAndFix() => ToTheoryData(Fixes);
@@ -218,24 +213,7 @@ public sealed class BenchmarkCasesTests
     public async Task AfterFile_IsExactlyWhatTheFixerProduces(string caseName, string fixName)
     {
         var fix = Find(caseName, fixName);
-        var before = ReadCase(caseName, "Before");
-        Assert.True(before.Split('\n').Count(line => line == BeforeNamespaceLine) == 1, $"{caseName}.Before.cs must have the line '{BeforeNamespaceLine}' once.");
-
-        var produced = Normalize(await fix.Apply(before));
-        Assert.True(produced != before, $"{fix.Fixer} offered no '{fixName}' fix for {caseName}.Before.cs, so the benchmark would measure nothing.");
-        var expected = produced.Replace(BeforeNamespaceLine, $"namespace AllocAnalyzers.Benchmarks.After{fixName};", StringComparison.Ordinal);
-
-        var afterPath = CasePath(caseName, fixName);
-        if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
-        {
-            File.WriteAllText(afterPath, expected);
-        }
-
-        var actual = File.Exists(afterPath) ? ReadCase(caseName, fixName) : "<missing>";
-        Assert.True(expected == actual,
-            $"Cases/{caseName}.{fixName}.cs is not what {fix.Fixer} now produces from Cases/{caseName}.Before.cs ({FirstDifference(expected, actual)}). " +
-            $"If the fixer change is intended, regenerate the file with `{RegenerateVariable}=1 dotnet test tests/AllocAnalyzers.Tests --filter \"FullyQualifiedName~Benchmarks\"`, " +
-            $"review the diff and rerun the benchmarks (docs/performance.md).{Environment.NewLine}Produced:{Environment.NewLine}{expected}");
+        await Cases.VerifyAfterFileAsync(caseName, fixName, fix.Apply, fix.Fixer, "Benchmarks", "the benchmarks (docs/performance.md)");
     }
 
     [Theory]
@@ -244,8 +222,8 @@ public sealed class BenchmarkCasesTests
     {
         var fix = Find(caseName, fixName);
 
-        var before = ProgramRunner.Run(AsProgram(ReadCase(caseName, "Before"), fix.ProgramBody), ReferenceSet.Net100);
-        var after = ProgramRunner.Run(AsProgram(ReadCase(caseName, fixName), fix.ProgramBody), ReferenceSet.Net100);
+        var before = RunCase(caseName, "Before", fix.ProgramBody);
+        var after = RunCase(caseName, fixName, fix.ProgramBody);
 
         Assert.StartsWith("returned: ", before, StringComparison.Ordinal);
         Assert.Equal(before, after);
@@ -257,80 +235,17 @@ public sealed class BenchmarkCasesTests
     {
         var fix = Find(caseName, fixName);
 
-        var intended = ProgramRunner.Run(AsProgram(string.Empty, fix.IntendedProgramBody!), ReferenceSet.Net100);
-        var before = ProgramRunner.Run(AsProgram(ReadCase(caseName, "Before"), fix.ProgramBody), ReferenceSet.Net100);
-        var after = ProgramRunner.Run(AsProgram(ReadCase(caseName, fixName), fix.ProgramBody), ReferenceSet.Net100);
+        var intended = ProgramRunner.Run(Cases.AsProgram(string.Empty, fix.IntendedProgramBody!), ReferenceSet.Net100);
+        var before = RunCase(caseName, "Before", fix.ProgramBody);
+        var after = RunCase(caseName, fixName, fix.ProgramBody);
 
         Assert.StartsWith("returned: ", intended, StringComparison.Ordinal);
         Assert.Equal(intended, after);
         Assert.NotEqual(intended, before);
     }
 
-    // The benchmark project targets net10.0, so the fixes are computed against .NET 10's reference assemblies.
-    private static Func<string, Task<string>> ApplyAlloc001(string key) => before =>
-        new CodeFixTest<PerIterationArrayAnalyzer, PerIterationArrayFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc002(string key) => before =>
-        new CodeFixTest<FixedSizePerIterationArrayAnalyzer, FixedSizePerIterationArrayFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc003(string key) => before =>
-        new CodeFixTest<ArrayPoolMisuseAnalyzer, ArrayPoolMisuseFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc020(string key) => before =>
-        new CodeFixTest<CapturingLambdaAnalyzer, CapturingLambdaFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc021(string key) => before =>
-        new CodeFixTest<ClosureOnUnusedPathAnalyzer, ClosureOnUnusedPathFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc022(string key) => before =>
-        new CodeFixTest<InvokedDelegateLocalAnalyzer, InvokedDelegateLocalFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc030(string key) => before =>
-        new CodeFixTest<BoxingAnalyzer, BoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc031(string key) => before =>
-        new CodeFixTest<ImplicitStructBoxingAnalyzer, ImplicitStructBoxingFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
     private static Fix Find(string caseName, string fixName) => Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 
-    private static string CasePath(string caseName, string fileKind) =>
-        RuleCatalog.RepositoryFile("tests", "AllocAnalyzers.Benchmarks", "Cases", $"{caseName}.{fileKind}.cs");
-
-    private static string ReadCase(string caseName, string fileKind) => Normalize(File.ReadAllText(CasePath(caseName, fileKind)));
-
-    /// <summary>A case file as a program for <see cref="ProgramRunner"/>: its class moved to the global namespace, beside a <c>Program.Run()</c> that calls it.</summary>
-    private static string AsProgram(string caseSource, string body)
-    {
-        var lines = caseSource.Split('\n').Where(line => !line.StartsWith("namespace AllocAnalyzers.Benchmarks.", StringComparison.Ordinal));
-        var indented = string.Join("\n", body.Split('\n').Select(line => "        " + line));
-        return string.Join("\n", lines) + $$"""
-
-            public static class Program
-            {
-                public static string Run()
-                {
-            {{indented}}
-                }
-            }
-            """;
-    }
-
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private static string FirstDifference(string expected, string actual)
-    {
-        var expectedLines = expected.Split('\n');
-        var actualLines = actual.Split('\n');
-        for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
-        {
-            var e = i < expectedLines.Length ? expectedLines[i] : "<end>";
-            var a = i < actualLines.Length ? actualLines[i] : "<end>";
-            if (e != a)
-            {
-                return $"first difference at line {i + 1}: the fixer produces \"{e.Trim()}\", the file has \"{a.Trim()}\"";
-            }
-        }
-
-        return "they differ only in line endings";
-    }
+    private static string RunCase(string caseName, string fileKind, string programBody) =>
+        ProgramRunner.Run(Cases.AsProgram(Cases.Read(caseName, fileKind), programBody), ReferenceSet.Net100);
 }

@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using AllocAnalyzers.CodeFixes.Rules;
 using AllocAnalyzers.Rules;
-using AllocAnalyzers.Tests.Catalog;
 using AllocAnalyzers.Tests.Harness;
 
 namespace AllocAnalyzers.Tests.Benchmarks;
@@ -16,12 +14,9 @@ namespace AllocAnalyzers.Tests.Benchmarks;
 /// </summary>
 public sealed class CacheRetentionCasesTests
 {
-    /// <summary>Set to 1 to write the fixers' output over the After files instead of failing (shared with <see cref="BenchmarkCasesTests"/>).</summary>
-    private const string RegenerateVariable = "ALLOC_REGENERATE_BENCHMARK_CASES";
+    private static readonly CaseFolder Cases = new("CacheRetention", "tests", "CacheRetention", "Cases");
 
-    private const string BeforeNamespaceLine = "namespace CacheRetention.Before;";
-
-    private sealed record Fix(string Case, string Name, Func<string, Task<string>> Apply, string ProgramBody);
+    private sealed record Fix(string Case, string Name, string Fixer, Func<string, Task<string>> Apply, string ProgramBody);
 
     // Fills, empties, refills and reads back: what the caller sees must not change.
     private const string UserCacheProgram = """
@@ -62,10 +57,10 @@ public sealed class CacheRetentionCasesTests
 
     private static readonly IReadOnlyList<Fix> Fixes = new[]
     {
-        new Fix("UserCache", "TrimAfterClear", ApplyAlloc010(ClearedCollectionKeepsCapacityFixer.TrimAfterClearEquivalenceKey), UserCacheProgram),
-        new Fix("UserCache", "RebuildCollection", ApplyAlloc010(ClearedCollectionKeepsCapacityFixer.RebuildEquivalenceKey), UserCacheProgram),
-        new Fix("SessionCache", "ShrinkAfterRemovals", ApplyAlloc011(EvictingCollectionNeverShrinksFixer.ShrinkEquivalenceKey), SessionCacheProgram),
-        new Fix("BlobCache", "ShrinkAfterRemovals", ApplyAlloc011(EvictingCollectionNeverShrinksFixer.ShrinkEquivalenceKey), BlobCacheProgram),
+        new Fix("UserCache", "TrimAfterClear", nameof(ClearedCollectionKeepsCapacityFixer), CaseFolder.FixWith<ClearedCollectionKeepsCapacityAnalyzer, ClearedCollectionKeepsCapacityFixer>(ClearedCollectionKeepsCapacityFixer.TrimAfterClearEquivalenceKey), UserCacheProgram),
+        new Fix("UserCache", "RebuildCollection", nameof(ClearedCollectionKeepsCapacityFixer), CaseFolder.FixWith<ClearedCollectionKeepsCapacityAnalyzer, ClearedCollectionKeepsCapacityFixer>(ClearedCollectionKeepsCapacityFixer.RebuildEquivalenceKey), UserCacheProgram),
+        new Fix("SessionCache", "ShrinkAfterRemovals", nameof(EvictingCollectionNeverShrinksFixer), CaseFolder.FixWith<EvictingCollectionNeverShrinksAnalyzer, EvictingCollectionNeverShrinksFixer>(EvictingCollectionNeverShrinksFixer.ShrinkEquivalenceKey), SessionCacheProgram),
+        new Fix("BlobCache", "ShrinkAfterRemovals", nameof(EvictingCollectionNeverShrinksFixer), CaseFolder.FixWith<EvictingCollectionNeverShrinksAnalyzer, EvictingCollectionNeverShrinksFixer>(EvictingCollectionNeverShrinksFixer.ShrinkEquivalenceKey), BlobCacheProgram),
     };
 
     public static TheoryData<string, string> CaseAndFix()
@@ -84,24 +79,7 @@ public sealed class CacheRetentionCasesTests
     public async Task AfterFile_IsExactlyWhatTheFixerProduces(string caseName, string fixName)
     {
         var fix = Fixes.Single(f => f.Case == caseName && f.Name == fixName);
-        var before = ReadCase(caseName, "Before");
-        Assert.True(before.Split('\n').Count(line => line == BeforeNamespaceLine) == 1, $"{caseName}.Before.cs must have the line '{BeforeNamespaceLine}' once.");
-
-        var produced = Normalize(await fix.Apply(before));
-        Assert.True(produced != before, $"No '{fixName}' fix was offered for {caseName}.Before.cs, so the measurement would compare nothing.");
-        var expected = produced.Replace(BeforeNamespaceLine, $"namespace CacheRetention.After{fixName};", StringComparison.Ordinal);
-
-        var afterPath = CasePath(caseName, fixName);
-        if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
-        {
-            File.WriteAllText(afterPath, expected);
-        }
-
-        var actual = File.Exists(afterPath) ? ReadCase(caseName, fixName) : "<missing>";
-        Assert.True(expected == actual,
-            $"tests/CacheRetention/Cases/{caseName}.{fixName}.cs is not what the fixer now produces. If the change is intended, regenerate it with " +
-            $"`{RegenerateVariable}=1 dotnet test tests/AllocAnalyzers.Tests --filter \"FullyQualifiedName~CacheRetention\"`, review the diff and rerun " +
-            $"the measurement (docs/rules/ALLOC010.md, ALLOC011.md).{Environment.NewLine}Produced:{Environment.NewLine}{expected}");
+        await Cases.VerifyAfterFileAsync(caseName, fixName, fix.Apply, fix.Fixer, "CacheRetention", "the measurement (docs/rules/ALLOC010.md, ALLOC011.md)");
     }
 
     [Theory]
@@ -110,41 +88,10 @@ public sealed class CacheRetentionCasesTests
     {
         var fix = Fixes.Single(f => f.Case == caseName && f.Name == fixName);
 
-        var before = ProgramRunner.Run(AsProgram(ReadCase(caseName, "Before"), fix.ProgramBody), ReferenceSet.Net100);
-        var after = ProgramRunner.Run(AsProgram(ReadCase(caseName, fixName), fix.ProgramBody), ReferenceSet.Net100);
+        var before = ProgramRunner.Run(Cases.AsProgram(Cases.Read(caseName, "Before"), fix.ProgramBody), ReferenceSet.Net100);
+        var after = ProgramRunner.Run(Cases.AsProgram(Cases.Read(caseName, fixName), fix.ProgramBody), ReferenceSet.Net100);
 
         Assert.StartsWith("returned: ", before, StringComparison.Ordinal);
         Assert.Equal(before, after);
     }
-
-    // The measurement program targets net10.0, so the fixes are computed against .NET 10's reference assemblies.
-    private static Func<string, Task<string>> ApplyAlloc010(string key) => before =>
-        new CodeFixTest<ClearedCollectionKeepsCapacityAnalyzer, ClearedCollectionKeepsCapacityFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static Func<string, Task<string>> ApplyAlloc011(string key) => before =>
-        new CodeFixTest<EvictingCollectionNeverShrinksAnalyzer, EvictingCollectionNeverShrinksFixer> { TestCode = before, CodeActionEquivalenceKey = key, ReferenceSet = ReferenceSet.Net100 }.ApplyFixesAsync();
-
-    private static string CasePath(string caseName, string fileKind) =>
-        RuleCatalog.RepositoryFile("tests", "CacheRetention", "Cases", $"{caseName}.{fileKind}.cs");
-
-    private static string ReadCase(string caseName, string fileKind) => Normalize(File.ReadAllText(CasePath(caseName, fileKind)));
-
-    /// <summary>A case file as a program for <see cref="ProgramRunner"/>: its class in the global namespace, beside a <c>Program.Run()</c> that uses it.</summary>
-    private static string AsProgram(string caseSource, string body)
-    {
-        var lines = caseSource.Split('\n').Where(line => !line.StartsWith("namespace CacheRetention.", StringComparison.Ordinal));
-        var indented = string.Join("\n", body.Split('\n').Select(line => "        " + line));
-        return string.Join("\n", lines) + $$"""
-
-            public static class Program
-            {
-                public static string Run()
-                {
-            {{indented}}
-                }
-            }
-            """;
-    }
-
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 }
