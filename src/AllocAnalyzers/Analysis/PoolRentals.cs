@@ -42,13 +42,16 @@ internal readonly struct RentalMisuse
 /// <summary>One <c>Rent</c> call whose result a local holds: the unit the rule tracks along each path.</summary>
 internal sealed class Rental
 {
-    public Rental(int index, ILocalSymbol local, IInvocationOperation rent, PoolIdentity pool, string poolName)
+    private readonly KnownSymbols _known;
+    private string? _poolName;
+
+    public Rental(int index, ILocalSymbol local, IInvocationOperation rent, PoolIdentity pool, KnownSymbols known)
     {
         Index = index;
         Local = local;
         Rent = rent;
         Pool = pool;
-        PoolName = poolName;
+        _known = known;
     }
 
     public int Index { get; }
@@ -59,8 +62,8 @@ internal sealed class Rental
     public PoolIdentity Pool { get; }
     /// <summary>Whether ownership of the array leaves the function on some path (set by the path walk).</summary>
     public bool TransfersOwnership { get; internal set; }
-    /// <summary>The pool as messages name it: <c>ArrayPool&lt;byte&gt;.Shared</c>, or the expression the code rents from.</summary>
-    public string PoolName { get; }
+    /// <summary>The pool as messages name it: <c>ArrayPool&lt;byte&gt;.Shared</c>, or the expression the code rents from (computed only when a message needs it).</summary>
+    public string PoolName => _poolName ??= PoolRentals.PoolName(Rent.Instance, _known);
 }
 
 /// <summary>What the code shows about which pool an expression is.</summary>
@@ -417,7 +420,7 @@ internal sealed partial class PoolRentals
                 _rentalsByLocal.Add(local, ofLocal);
             }
 
-            var rental = new Rental(_rentals.Count, local, rent, IdentifyPool(rent.Instance), PoolName(rent.Instance));
+            var rental = new Rental(_rentals.Count, local, rent, IdentifyPool(rent.Instance), _known);
             ofLocal.Add(rental);
             _rentals.Add(rental);
         }
@@ -505,7 +508,7 @@ internal sealed partial class PoolRentals
         _ => false,
     };
 
-    private string PoolName(IOperation? pool)
+    internal static string PoolName(IOperation? pool, KnownSymbols known)
     {
         while (pool is IConversionOperation { IsImplicit: true } conversion)
         {
@@ -513,7 +516,7 @@ internal sealed partial class PoolRentals
         }
 
         if (pool is IPropertyReferenceOperation { Property: { Name: "Shared", IsStatic: true } shared } &&
-            shared.ContainingType is { TypeArguments.Length: 1 } poolType && IsArrayPool(poolType, _known))
+            shared.ContainingType is { TypeArguments.Length: 1 } poolType && IsArrayPool(poolType, known))
         {
             return "ArrayPool<" + poolType.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ">.Shared";
         }
