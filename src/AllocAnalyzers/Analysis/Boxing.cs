@@ -1,3 +1,4 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
@@ -5,47 +6,55 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AllocAnalyzers.Analysis;
 
 /// <summary>
-/// The types the boxing questions need, looked up once per compilation. A missing type is null and the questions that
-/// need it answer "no".
+/// The types the boxing questions need, each looked up once per compilation when first asked for
+/// (<see cref="LazySymbol"/>). A missing type is null and the questions that need it answer "no".
 /// </summary>
 internal sealed class BoxingSymbols
 {
+    private readonly Compilation _compilation;
+    private object? _object, _valueType, _enum, _string, _expression, _iEquatable, _iFormattable, _equalityComparer, _hashCode,
+        _stringBuilder, _textWriter, _console, _defaultInterpolatedStringHandler, _appendInterpolatedStringHandler;
+
+    /// <summary>0 until asked, then 1 (.NET Framework) or 2 (not).</summary>
+    private int _isNetFramework;
+
     public BoxingSymbols(Compilation compilation)
     {
-        Object = compilation.GetSpecialType(SpecialType.System_Object);
-        ValueType = compilation.GetSpecialType(SpecialType.System_ValueType);
-        Enum = compilation.GetSpecialType(SpecialType.System_Enum);
-        String = compilation.GetSpecialType(SpecialType.System_String);
-        Expression = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression");
-        IEquatable = compilation.GetTypeByMetadataName("System.IEquatable`1");
-        IFormattable = compilation.GetTypeByMetadataName("System.IFormattable");
-        EqualityComparer = compilation.GetTypeByMetadataName("System.Collections.Generic.EqualityComparer`1");
-        HashCode = compilation.GetTypeByMetadataName("System.HashCode");
-        StringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
-        TextWriter = compilation.GetTypeByMetadataName("System.IO.TextWriter");
-        Console = compilation.GetTypeByMetadataName("System.Console");
-        DefaultInterpolatedStringHandler = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler");
-        AppendInterpolatedStringHandler = compilation.GetTypeByMetadataName("System.Text.StringBuilder+AppendInterpolatedStringHandler");
-
-        // On .NET Framework the JIT keeps the boxes of Enum.HasFlag and the enum comparers box; .NET Core removes both.
-        IsNetFramework = Object.ContainingAssembly?.Name == "mscorlib";
+        _compilation = compilation;
     }
 
-    public INamedTypeSymbol Object { get; }
-    public INamedTypeSymbol ValueType { get; }
-    public INamedTypeSymbol Enum { get; }
-    public INamedTypeSymbol String { get; }
-    public INamedTypeSymbol? Expression { get; }
-    public INamedTypeSymbol? IEquatable { get; }
-    public INamedTypeSymbol? IFormattable { get; }
-    public INamedTypeSymbol? EqualityComparer { get; }
-    public INamedTypeSymbol? HashCode { get; }
-    public INamedTypeSymbol? StringBuilder { get; }
-    public INamedTypeSymbol? TextWriter { get; }
-    public INamedTypeSymbol? Console { get; }
-    public INamedTypeSymbol? DefaultInterpolatedStringHandler { get; }
-    public INamedTypeSymbol? AppendInterpolatedStringHandler { get; }
-    public bool IsNetFramework { get; }
+    public INamedTypeSymbol Object => LazySymbol.Resolve(_compilation, ref _object, SpecialType.System_Object);
+    public INamedTypeSymbol ValueType => LazySymbol.Resolve(_compilation, ref _valueType, SpecialType.System_ValueType);
+    public INamedTypeSymbol Enum => LazySymbol.Resolve(_compilation, ref _enum, SpecialType.System_Enum);
+    public INamedTypeSymbol String => LazySymbol.Resolve(_compilation, ref _string, SpecialType.System_String);
+    public INamedTypeSymbol? Expression => LazySymbol.Resolve(_compilation, ref _expression, "System.Linq.Expressions.Expression");
+    public INamedTypeSymbol? IEquatable => LazySymbol.Resolve(_compilation, ref _iEquatable, "System.IEquatable`1");
+    public INamedTypeSymbol? IFormattable => LazySymbol.Resolve(_compilation, ref _iFormattable, "System.IFormattable");
+    public INamedTypeSymbol? EqualityComparer => LazySymbol.Resolve(_compilation, ref _equalityComparer, "System.Collections.Generic.EqualityComparer`1");
+    public INamedTypeSymbol? HashCode => LazySymbol.Resolve(_compilation, ref _hashCode, "System.HashCode");
+    public INamedTypeSymbol? StringBuilder => LazySymbol.Resolve(_compilation, ref _stringBuilder, "System.Text.StringBuilder");
+    public INamedTypeSymbol? TextWriter => LazySymbol.Resolve(_compilation, ref _textWriter, "System.IO.TextWriter");
+    public INamedTypeSymbol? Console => LazySymbol.Resolve(_compilation, ref _console, "System.Console");
+    public INamedTypeSymbol? DefaultInterpolatedStringHandler =>
+        LazySymbol.Resolve(_compilation, ref _defaultInterpolatedStringHandler, "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler");
+    public INamedTypeSymbol? AppendInterpolatedStringHandler =>
+        LazySymbol.Resolve(_compilation, ref _appendInterpolatedStringHandler, "System.Text.StringBuilder+AppendInterpolatedStringHandler");
+
+    /// <summary>On .NET Framework the JIT keeps the boxes of <c>Enum.HasFlag</c> and the enum comparers box; .NET Core removes both.</summary>
+    public bool IsNetFramework
+    {
+        get
+        {
+            var value = Volatile.Read(ref _isNetFramework);
+            if (value == 0)
+            {
+                value = Object.ContainingAssembly?.Name == "mscorlib" ? 1 : 2;
+                Volatile.Write(ref _isNetFramework, value);
+            }
+
+            return value == 1;
+        }
+    }
 
     /// <summary>Whether <paramref name="type"/> is <c>object</c>, <c>ValueType</c> or <c>Enum</c>: the classes whose methods a value type inherits.</summary>
     public bool IsBaseOfValueTypes(ITypeSymbol? type) =>

@@ -16,56 +16,63 @@ internal enum CollectionKind
 }
 
 /// <summary>
-/// The collection types ALLOC010 and ALLOC011 ask about, looked up once per compilation, and which capacity members each
-/// has in this compilation: <c>TrimExcess()</c>, <c>EnsureCapacity(int)</c>, <c>Capacity</c> and <c>Comparer</c> came
-/// at different times (netstandard2.0 and .NET Framework have no <c>Dictionary.TrimExcess</c>; <c>HashSet.Capacity</c>
-/// is .NET 9), so they are read from the reference assemblies, never assumed from a framework name.
+/// The collection types ALLOC010 and ALLOC011 ask about, each looked up once per compilation when a member of a type
+/// with its name is first asked about (<see cref="LazySymbol"/>), and which capacity members each has in this
+/// compilation: <c>TrimExcess()</c>, <c>EnsureCapacity(int)</c>, <c>Capacity</c> and <c>Comparer</c> came at different
+/// times (netstandard2.0 and .NET Framework have no <c>Dictionary.TrimExcess</c>; <c>HashSet.Capacity</c> is .NET 9),
+/// so they are read from the reference assemblies, never assumed from a framework name.
 /// </summary>
 internal sealed class CollectionSymbols
 {
-    private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[8];
+    private readonly Compilation _compilation;
+    private readonly object?[] _types = new object?[(int)CollectionKind.ConcurrentDictionary + 1];
 
     public CollectionSymbols(Compilation compilation)
     {
-        _types[(int)CollectionKind.Dictionary] = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
-        _types[(int)CollectionKind.HashSet] = compilation.GetTypeByMetadataName("System.Collections.Generic.HashSet`1");
-        _types[(int)CollectionKind.List] = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        _types[(int)CollectionKind.Queue] = compilation.GetTypeByMetadataName("System.Collections.Generic.Queue`1");
-        _types[(int)CollectionKind.Stack] = compilation.GetTypeByMetadataName("System.Collections.Generic.Stack`1");
-        _types[(int)CollectionKind.SortedList] = compilation.GetTypeByMetadataName("System.Collections.Generic.SortedList`2");
-        _types[(int)CollectionKind.ConcurrentDictionary] = compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentDictionary`2");
-        foreach (var type in _types)
-        {
-            HasAny |= type is not null;
-        }
+        _compilation = compilation;
     }
-
-    /// <summary>Whether any of the collection types exists in the compilation.</summary>
-    public bool HasAny { get; }
 
     /// <summary>The kind of a collection type or of a type derived from one, with the framework type it is (or derives from).</summary>
     public CollectionKind KindOf(ITypeSymbol? type, out INamedTypeSymbol? framework)
     {
         for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            if (current.SpecialType != SpecialType.None || !current.IsGenericType)
+            if (ExactKindOf(current) is var kind && kind != CollectionKind.None)
             {
-                continue;
-            }
-
-            var definition = current.OriginalDefinition;
-            for (var kind = CollectionKind.Dictionary; kind <= CollectionKind.ConcurrentDictionary; kind++)
-            {
-                if (SymbolEqualityComparer.Default.Equals(definition, _types[(int)kind]))
-                {
-                    framework = current;
-                    return kind;
-                }
+                framework = current;
+                return kind;
             }
         }
 
         framework = null;
         return CollectionKind.None;
+    }
+
+    /// <summary>The kind of <paramref name="type"/> itself (a constructed collection type), not of its base types.</summary>
+    public CollectionKind ExactKindOf(INamedTypeSymbol type)
+    {
+        if (type.SpecialType != SpecialType.None || !type.IsGenericType)
+        {
+            return CollectionKind.None;
+        }
+
+        // The name and arity first, so that only a type named like a collection is looked up and compared.
+        var definition = type.OriginalDefinition;
+        var (kind, metadataName) = (definition.Name, definition.Arity) switch
+        {
+            ("Dictionary", 2) => (CollectionKind.Dictionary, "System.Collections.Generic.Dictionary`2"),
+            ("HashSet", 1) => (CollectionKind.HashSet, "System.Collections.Generic.HashSet`1"),
+            ("List", 1) => (CollectionKind.List, "System.Collections.Generic.List`1"),
+            ("Queue", 1) => (CollectionKind.Queue, "System.Collections.Generic.Queue`1"),
+            ("Stack", 1) => (CollectionKind.Stack, "System.Collections.Generic.Stack`1"),
+            ("SortedList", 2) => (CollectionKind.SortedList, "System.Collections.Generic.SortedList`2"),
+            ("ConcurrentDictionary", 2) => (CollectionKind.ConcurrentDictionary, "System.Collections.Concurrent.ConcurrentDictionary`2"),
+            _ => (CollectionKind.None, null),
+        };
+        return metadataName is not null &&
+               SymbolEqualityComparer.Default.Equals(definition, LazySymbol.Resolve(_compilation, ref _types[(int)kind], metadataName))
+            ? kind
+            : CollectionKind.None;
     }
 
     /// <summary>A public instance method of the collection with the given name and parameter count whose parameters are all <c>int</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace AllocAnalyzers.Analysis;
@@ -38,11 +37,8 @@ internal sealed class KnownSymbols
         Borrower("System.Net.Sockets.Socket", "Send", "Receive", "SendTo", "ReceiveFrom", "SendAsync", "ReceiveAsync"),
         Borrower("System.Runtime.InteropServices.Marshal", "Copy"));
 
-    /// <summary>Stands for a type the compilation does not have, in a slot that has been looked up.</summary>
-    private static readonly object Missing = new();
-
-    // Each type is looked up on first use: a lookup searches every referenced assembly, and most compilations need
-    // few of these types (a compilation start that looked them all up cost each analyzer about 3 ms at 50K lines).
+    // Each type is looked up on first use (LazySymbol): most compilations need few of these types (a compilation start
+    // that looked them all up cost each analyzer about 3 ms at 50K lines).
     private readonly object?[] _borrowerTypes = new object?[Borrowers.Length];
     private object? _gc, _array, _span, _readOnlySpan, _memory, _readOnlyMemory, _arraySegment, _memoryStream, _memoryExtensions, _arrayPool;
 
@@ -124,21 +120,7 @@ internal sealed class KnownSymbols
     private static (string MetadataName, string Name, string[] Methods) Borrower(string metadataName, params string[] methods) =>
         (metadataName, metadataName.Substring(metadataName.LastIndexOf('.') + 1), methods);
 
-    /// <summary>
-    /// The type in <paramref name="slot"/>, looked up the first time. Threads that race to the first lookup find the
-    /// same symbol, so either write is right.
-    /// </summary>
-    private INamedTypeSymbol? Resolve(ref object? slot, string metadataName)
-    {
-        var value = Volatile.Read(ref slot);
-        if (value is null)
-        {
-            value = Compilation.GetTypeByMetadataName(metadataName) ?? Missing;
-            Volatile.Write(ref slot, value);
-        }
-
-        return value as INamedTypeSymbol;
-    }
+    private INamedTypeSymbol? Resolve(ref object? slot, string metadataName) => LazySymbol.Resolve(Compilation, ref slot, metadataName);
 }
 
 /// <summary>A value that refers to an array's storage without copying it.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -11,32 +10,8 @@ namespace AllocAnalyzers.Analysis;
 internal static class StructEquality
 {
     /// <summary>Dictionary, HashSet and ConcurrentDictionary: collections that hash their first type argument with the default comparer.</summary>
-    public static ImmutableArray<INamedTypeSymbol> HashedCollections(Compilation compilation)
-    {
-        var builder = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-        foreach (var name in new[] { "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1", "System.Collections.Concurrent.ConcurrentDictionary`2" })
-        {
-            if (compilation.GetTypeByMetadataName(name) is { } type)
-            {
-                builder.Add(type);
-            }
-        }
-
-        return builder.ToImmutable();
-    }
-
-    public static bool IsHashedCollection(INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> collections)
-    {
-        foreach (var collection in collections)
-        {
-            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, collection))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsHashedCollection(INamedTypeSymbol type, CollectionSymbols collections) =>
+        collections.ExactKindOf(type) is CollectionKind.Dictionary or CollectionKind.HashSet or CollectionKind.ConcurrentDictionary;
 
     /// <summary>Whether the default comparer boxes a key of this type: a struct lacking IEquatable&lt;T&gt; or a GetHashCode override, or an enum on .NET Framework.</summary>
     public static bool BoxesAsKey(ITypeSymbol key, BoxingSymbols symbols)

@@ -23,11 +23,6 @@ public sealed class EvictingCollectionNeverShrinksAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var symbols = new CollectionSymbols(start.Compilation);
-            if (!symbols.HasAny)
-            {
-                return;
-            }
-
             LongLivedCollections.RegisterMemberUses(start, symbols, LongLivedCollections.EvictsEntries, Report);
         });
     }

@@ -28,15 +28,12 @@ public sealed class ImplicitStructBoxingAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var symbols = new BoxingSymbols(start.Compilation);
-            var hashedCollections = StructEquality.HashedCollections(start.Compilation);
+            var collections = new CollectionSymbols(start.Compilation);
             var scope = new AllocationScope();
             start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, scope), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeForEach(c, scope), OperationKind.Loop);
             start.RegisterOperationAction(c => AnalyzeConcatenation(c, scope), OperationKind.Binary, OperationKind.CompoundAssignment);
-            if (!hashedCollections.IsEmpty)
-            {
-                start.RegisterOperationAction(c => AnalyzeCreation(c, symbols, hashedCollections), OperationKind.ObjectCreation);
-            }
+            start.RegisterOperationAction(c => AnalyzeCreation(c, symbols, collections), OperationKind.ObjectCreation);
         });
     }
 
@@ -99,11 +96,11 @@ public sealed class ImplicitStructBoxingAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary><c>new Dictionary&lt;Point, int&gt;()</c> with no comparer: every lookup calls ValueType.Equals/GetHashCode on a boxed key.</summary>
-    private static void AnalyzeCreation(OperationAnalysisContext context, BoxingSymbols symbols, ImmutableArray<INamedTypeSymbol> hashedCollections)
+    private static void AnalyzeCreation(OperationAnalysisContext context, BoxingSymbols symbols, CollectionSymbols collections)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         if (creation.Type is not INamedTypeSymbol { IsGenericType: true } collection ||
-            !StructEquality.IsHashedCollection(collection, hashedCollections) ||
+            !StructEquality.IsHashedCollection(collection, collections) ||
             collection.TypeArguments[0] is not { } key ||
             !StructEquality.BoxesAsKey(key, symbols) ||
             StructEquality.TakesComparer(creation))
