@@ -31,12 +31,9 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // No lookup here: ArrayPool<T> is resolved at the first call named Rent (a lookup at compilation start can wait
+            // for the compiler to bind the references, and the build charges the wait to this analyzer).
             var known = new KnownSymbols(start.Compilation);
-            if (known.ArrayPool is null)
-            {
-                return;
-            }
-
             var options = new NonRetainingMethods.Reader();
 
             // One action for every call, not an operation block start for every body: most bodies rent nothing. A body

@@ -27,18 +27,18 @@ public sealed class PerIterationArrayAnalyzer : DiagnosticAnalyzer
             var options = new NonRetainingMethods.Reader();
             var scope = new AllocationScope();
             start.RegisterOperationAction(c => Analyze(c, known, options, scope), OperationKind.ArrayCreation);
-            if (known.GC is not null)
-            {
-                start.RegisterOperationAction(
-                    c =>
+
+            // GC.AllocateUninitializedArray and GC.AllocateArray: the name first; System.GC is looked up at the first call
+            // so named, not here (see ArrayPoolMisuseAnalyzer).
+            start.RegisterOperationAction(
+                c =>
+                {
+                    if (ArrayAllocations.IsGCArrayAllocation(((IInvocationOperation)c.Operation).TargetMethod, known))
                     {
-                        if (ArrayAllocations.IsGCArrayAllocation(((IInvocationOperation)c.Operation).TargetMethod, known))
-                        {
-                            Analyze(c, known, options, scope);
-                        }
-                    },
-                    OperationKind.Invocation);
-            }
+                        Analyze(c, known, options, scope);
+                    }
+                },
+                OperationKind.Invocation);
         });
     }
 

@@ -690,6 +690,40 @@ public sealed class ArrayPoolMisuseTests
     }
 
     [Fact]
+    public Task DoesNotReport_APoolOfTheUsersOwn_WhenTheFrameworkHasNoArrayPool()
+    {
+        // netstandard2.0 without the System.Buffers package: no System.Buffers.ArrayPool<T>, so a class of the same name and
+        // shape in another namespace is not taken for one, misused or not.
+        var test = new AnalyzerOnly
+        {
+            ReferenceSet = ReferenceSet.NetStandard20,
+            TestCode = """
+                namespace MyPools
+                {
+                    public abstract class ArrayPool<T>
+                    {
+                        public static ArrayPool<T> Shared => null;
+                        public abstract T[] Rent(int minimumLength);
+                        public abstract void Return(T[] array, bool clearArray = false);
+                    }
+                }
+
+                class C
+                {
+                    void M(System.IO.Stream stream, int size)
+                    {
+                        var buffer = MyPools.ArrayPool<byte>.Shared.Rent(size);
+                        stream.Write(buffer, 0, buffer.Length);
+                        MyPools.ArrayPool<byte>.Shared.Return(buffer);
+                        MyPools.ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+                """,
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task DoesNotReport_TheCodeOfAlloc001sRentalFix() => NoDiagnostic("""
                 foreach (var name in new[] { "a", "bc" })
                 {
