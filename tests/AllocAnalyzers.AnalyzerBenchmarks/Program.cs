@@ -4,7 +4,7 @@ using System.Linq;
 using AllocAnalyzers.AnalyzerBenchmarks;
 using BenchmarkDotNet.Running;
 
-// profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--one-file]: per-analyzer times over a generated corpus (see Profile).
+// profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--beside-emit] [--one-file]: per-analyzer times over a generated corpus (see Profile).
 // Anything else goes to BenchmarkDotNet (LargeFileBenchmarks: the IDE's case).
 if (args.Length > 0 && args[0] == "profile")
 {
@@ -14,12 +14,14 @@ if (args.Length > 0 && args[0] == "profile")
     string? only = null;
     var concurrent = false;
     var oneFile = false;
+    var besideEmit = false;
     for (var i = 1; i < args.Length; i += 2)
     {
-        if (args[i] is "--concurrent" or "--one-file")
+        if (args[i] is "--concurrent" or "--one-file" or "--beside-emit")
         {
             concurrent |= args[i] == "--concurrent";
             oneFile |= args[i] == "--one-file";
+            besideEmit |= args[i] == "--beside-emit";
             i--;
             continue;
         }
@@ -45,12 +47,12 @@ if (args.Length > 0 && args[0] == "profile")
                 runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                 break;
             default:
-                Console.Error.WriteLine("usage: profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--one-file]");
+                Console.Error.WriteLine("usage: profile [--lines N] [--seed S] [--runs R] [--only TEXT] [--concurrent] [--beside-emit] [--one-file]");
                 return 2;
         }
     }
 
-    return Profile.Run(lines, seed, runs, only, concurrent, oneFile, Console.Out);
+    return Profile.Run(lines, seed, runs, only, concurrent, oneFile, besideEmit, Console.Out);
 }
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Profile).Assembly).Run(args);
