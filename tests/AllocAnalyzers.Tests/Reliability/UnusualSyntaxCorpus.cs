@@ -421,6 +421,124 @@ internal static class UnusualSyntaxCorpus
                 }
             }
             """, OutputKind.DynamicallyLinkedLibrary, ImmutableArray<string>.Empty),
+        new Source("C# 14: extension blocks, null-conditional assignment, implicit span conversions, modifiers on untyped lambda parameters, compound assignment operators, partial constructors and events, nameof of an unbound generic", """
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+
+            public delegate bool Parser<T>(string text, out T value);
+
+            public static class BufferExtensions
+            {
+                extension(Stream stream)
+                {
+                    public long Checksum(int size, int count)
+                    {
+                        long sum = 0;
+                        for (int i = 0; i < count; i++)
+                        {
+                            var buffer = new byte[size];
+                            stream.ReadExactly(buffer);
+                            sum += Sum(buffer);
+                            Func<int, int> scaled = x => x * size;
+                            sum += scaled(i);
+                            object boxed = i;
+                            sum += boxed.GetHashCode();
+                        }
+                        return sum;
+                    }
+
+                    public bool IsEmpty => stream.Length == 0;
+                }
+
+                extension<T>(List<T> list)
+                {
+                    public static List<T> Filled(T value, int count)
+                    {
+                        var result = new List<T>();
+                        for (int i = 0; i < count; i++)
+                        {
+                            var copy = new T[count];
+                            copy[0] = value;
+                            result.Add(copy[0]);
+                        }
+                        return result;
+                    }
+                }
+
+                private static long Sum(ReadOnlySpan<byte> data)
+                {
+                    long total = 0;
+                    foreach (var b in data)
+                    {
+                        total += b;
+                    }
+                    return total;
+                }
+            }
+
+            public sealed class Node
+            {
+                public Node? Next;
+                public int Value;
+            }
+
+            public struct Counter
+            {
+                public int Count;
+                public void operator +=(int amount) => Count += amount;
+                public void operator ++() => Count++;
+            }
+
+            public partial class Session
+            {
+                public partial Session(int size);
+                public partial event Action<int>? Tick;
+            }
+
+            public partial class Session
+            {
+                private readonly Dictionary<int, string> _names = new();
+                private Action<int>? _tick;
+
+                public partial Session(int size)
+                {
+                    for (int i = 0; i < size; i++)
+                    {
+                        var scratch = new char[size];
+                        _names[i] = new string(scratch);
+                    }
+                }
+
+                public partial event Action<int>? Tick { add => _tick += value; remove => _tick -= value; }
+
+                public void Reset() => _names.Clear();
+
+                public int Run(Node? head, string[] texts, int rounds)
+                {
+                    Parser<int> parse = (text, out value) => int.TryParse(text, out value);
+                    var counter = new Counter();
+                    for (int r = 0; r < rounds; r++)
+                    {
+                        head?.Value = r;
+                        head?.Next?.Value = r + 1;
+                        foreach (var text in texts)
+                        {
+                            if (parse(text, out var parsed))
+                            {
+                                counter += parsed;
+                                counter++;
+                            }
+                            var bytes = new byte[text.Length];
+                            ReadOnlySpan<byte> view = bytes;
+                            counter += view.Length;
+                            _tick?.Invoke(counter.Count);
+                        }
+                    }
+                    return counter.Count + nameof(List<>).Length;
+                }
+            }
+            """, OutputKind.DynamicallyLinkedLibrary, ImmutableArray<string>.Empty),
     };
 
     private const string IfRegions = """
