@@ -660,6 +660,69 @@ public sealed class PerIterationArrayRentFixTests
     }.RunAsync();
 
     [Fact]
+    public Task CSharp14_InAnExtensionBlock_IsFixed() => new Test
+    {
+        ReferenceSet = ReferenceSet.Net100,
+        LanguageVersion = LanguageVersion.CSharp14,
+        TestCode = """
+            using System;
+            using System.IO;
+
+            static class StreamExtensions
+            {
+                extension(Stream stream)
+                {
+                    public long Checksum(int size, int count)
+                    {
+                        long sum = 0;
+                        for (int i = 0; i < count; i++)
+                        {
+                            var buffer = [|new byte[size]|];
+                            stream.ReadExactly(buffer);
+                            sum += Sum(buffer);
+                        }
+                        return sum;
+                    }
+                }
+
+                static long Sum(ReadOnlySpan<byte> data) => data.Length == 0 ? 0 : data[0] + data.Length;
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Buffers;
+            using System.IO;
+
+            static class StreamExtensions
+            {
+                extension(Stream stream)
+                {
+                    public long Checksum(int size, int count)
+                    {
+                        long sum = 0;
+                        for (int i = 0; i < count; i++)
+                        {
+                            var buffer = ArrayPool<byte>.Shared.Rent(checked((int)(uint)size));
+                            try
+                            {
+                                stream.ReadExactly(buffer.AsSpan(0, size));
+                                sum += Sum(buffer.AsSpan(0, size));
+                            }
+                            finally
+                            {
+                                ArrayPool<byte>.Shared.Return(buffer);
+                            }
+                        }
+                        return sum;
+                    }
+                }
+
+                static long Sum(ReadOnlySpan<byte> data) => data.Length == 0 ? 0 : data[0] + data.Length;
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
     public Task TheRulePageExample_IsWhatTheFixProduces() => new Test
     {
         TestCode = """
