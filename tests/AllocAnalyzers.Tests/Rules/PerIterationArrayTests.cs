@@ -284,6 +284,9 @@ public sealed class PerIterationArrayTests
     [InlineData("Array.Resize(ref buffer, 2 * size);")]
     [InlineData("var e = buffer.GetEnumerator(); Console.WriteLine(e.MoveNext());")]
     [InlineData("_tasks.Add(Task.Run(() => buffer[0]));")]
+    [InlineData("_holder?.Kept = buffer;")]
+    [InlineData("_self?.Property = buffer;")]
+    [InlineData("_self?._holder.Kept = buffer;")]
     public Task DoesNotReport_WhenArrayEscapes(string escape) => NoDiagnostic($$"""
                 byte[] outer = null;
                 foreach (var size in sizes)
@@ -303,6 +306,7 @@ public sealed class PerIterationArrayTests
             object _any;
             void KeepAny<T>(T[] b) => _any = b;
             Holder<byte> _holder = new Holder<byte>();
+            C _self;
             class Holder<T> { public T[] Kept; public void Keep(T[] b) => Kept = b; }
             static extern void Unknown(byte[] b);
         """);
