@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,14 +33,20 @@ internal enum CollectionUseKind
 /// <summary>One reference to a long-lived collection member, classified.</summary>
 internal sealed class CollectionUse
 {
-    public CollectionUse(IOperation reference, CollectionUseKind kind, IInvocationOperation? call, ISymbol? containingMember, bool inNestedFunction, bool mayMutateWhileEnumerating)
+    /// <summary>The loop or call that enumerates the collection, for an enumeration.</summary>
+    private readonly IOperation? _enumeration;
+
+    /// <summary><see cref="MayMutateWhileEnumerating"/>, once asked: 0 not yet, 1 false, 2 true.</summary>
+    private int _mayMutate;
+
+    public CollectionUse(IOperation reference, CollectionUseKind kind, IInvocationOperation? call, ISymbol? containingMember, bool inNestedFunction, IOperation? enumeration)
     {
         Reference = reference;
         Kind = kind;
         Call = call;
         ContainingMember = containingMember;
         InNestedFunction = inNestedFunction;
-        MayMutateWhileEnumerating = mayMutateWhileEnumerating;
+        _enumeration = enumeration;
     }
 
     /// <summary>The field or property reference.</summary>
@@ -59,8 +66,23 @@ internal sealed class CollectionUse
     /// <summary>Inside a lambda or local function, which may run at any later time.</summary>
     public bool InNestedFunction { get; }
 
-    /// <summary>An enumeration whose body calls code of the user's (or mutates the member), which may change the collection mid-enumeration.</summary>
-    public bool MayMutateWhileEnumerating { get; }
+    /// <summary>
+    /// An enumeration whose body calls code of the user's (or mutates the member), which may change the collection
+    /// mid-enumeration. Only fixes ask, so it is found when first asked, not for every reference the analyzers see.
+    /// </summary>
+    public bool MayMutateWhileEnumerating
+    {
+        get
+        {
+            // Two threads asking at once find the same answer.
+            if (_mayMutate == 0)
+            {
+                _mayMutate = _enumeration is not null && LongLivedCollections.MayMutate(_enumeration, LongLivedCollections.AsMember(Reference)) ? 2 : 1;
+            }
+
+            return _mayMutate == 2;
+        }
+    }
 
     /// <summary>In a constructor or an initializer, where the object is still being built.</summary>
     public bool InConstructor => !InNestedFunction && ContainingMember switch
@@ -184,6 +206,10 @@ internal static class LongLivedCollections
     /// <summary>Whether enumeration order depends on the storage layout, so that rebuilding or trimming after removals could change it.</summary>
     public static bool IsHashBased(CollectionKind kind) => kind is CollectionKind.Dictionary or CollectionKind.HashSet or CollectionKind.ConcurrentDictionary;
 
+    private static readonly ImmutableArray<OperationKind> FieldReferences = ImmutableArray.Create(OperationKind.FieldReference);
+
+    private static readonly ImmutableArray<OperationKind> FieldAndPropertyReferences = ImmutableArray.Create(OperationKind.FieldReference, OperationKind.PropertyReference);
+
     /// <summary>
     /// Registers, for each named type with a field or auto-property of a collection kind <paramref name="kinds"/> accepts,
     /// the gathering of every reference to such members in the type, and <paramref name="onEnd"/> once all are seen.
@@ -200,16 +226,21 @@ internal static class LongLivedCollections
                     return;
                 }
 
+                var names = NamesOf(candidates, out var anyProperty);
                 symbolStart.RegisterOperationAction(
                     c =>
                     {
-                        if (AsMember(c.Operation) is { } member && candidates.TryGetValue(member, out var uses))
+                        // Most references in the type are to other members (and to members of other types: a Count, a
+                        // Length); their names rule them out before any symbol is compared.
+                        if (MayReferToOneOf(c.Operation, names) &&
+                            AsMember(c.Operation) is { } member && candidates.TryGetValue(member, out var uses))
                         {
                             uses.Add(Classify(c.Operation, c.ContainingSymbol));
                         }
                     },
-                    OperationKind.FieldReference,
-                    OperationKind.PropertyReference);
+                    // Property references (Count, Length, every property of every object) far outnumber field references;
+                    // they are only asked about when an auto-property is a candidate.
+                    anyProperty ? FieldAndPropertyReferences : FieldReferences);
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
                     // Nested types are symbols of their own, whose operations this type's actions do not see; a private
@@ -268,6 +299,52 @@ internal static class LongLivedCollections
                 uses.Add(Classify(reference, model.GetEnclosingSymbol(referenceSyntax.SpanStart, cancellationToken)));
             }
         }
+    }
+
+    /// <summary>
+    /// The names of the candidate members (one to a few), for <see cref="MayReferToOneOf"/>, and whether any of them is
+    /// an auto-property (referenced by property references; a field is referenced by field references only).
+    /// </summary>
+    private static string[] NamesOf(Dictionary<ISymbol, MemberUses> candidates, out bool anyProperty)
+    {
+        var names = new string[candidates.Count];
+        var i = 0;
+        anyProperty = false;
+        foreach (var member in candidates.Keys)
+        {
+            names[i++] = member.Name;
+            anyProperty |= member is IPropertySymbol;
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Whether a field or property reference may be to one of the members named <paramref name="names"/>: false only
+    /// when its name is none of them. A compiler-generated backing field (named after no member) may be to one of them.
+    /// </summary>
+    private static bool MayReferToOneOf(IOperation reference, string[] names)
+    {
+        var name = reference switch
+        {
+            IFieldReferenceOperation { Field: { IsImplicitlyDeclared: false } field } => field.Name,
+            IPropertyReferenceOperation { Property: var property } => property.Name,
+            _ => null,
+        };
+        if (name is null)
+        {
+            return true;
+        }
+
+        foreach (var candidate in names)
+        {
+            if (string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The members of <paramref name="type"/> that are long-lived collections of an accepted kind, or null when there are none.</summary>
@@ -358,8 +435,7 @@ internal static class LongLivedCollections
         }
 
         var kind = ClassifyKind(reference, out var call, out var enumeration);
-        var mayMutate = enumeration is not null && MayMutate(enumeration, AsMember(reference));
-        return new CollectionUse(reference, kind, call, containingSymbol, inNestedFunction, mayMutate);
+        return new CollectionUse(reference, kind, call, containingSymbol, inNestedFunction, enumeration);
     }
 
     private static CollectionUseKind ClassifyKind(IOperation reference, out IInvocationOperation? call, out IOperation? enumeration)
@@ -474,7 +550,7 @@ internal static class LongLivedCollections
     /// Whether code that runs during an enumeration may change the collection: a loop body or callback that calls a
     /// method of the user's code, or calls a collection method on the member.
     /// </summary>
-    private static bool MayMutate(IOperation enumeration, ISymbol? member)
+    internal static bool MayMutate(IOperation enumeration, ISymbol? member)
     {
         IEnumerable<IOperation> inside = enumeration switch
         {

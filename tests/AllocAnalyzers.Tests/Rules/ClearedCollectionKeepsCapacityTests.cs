@@ -45,6 +45,52 @@ public sealed class ClearedCollectionKeepsCapacityTests
     }
 
     [Fact]
+    public Task Reports_AnAutoPropertyThatIsTheTypesOnlyCandidate() => new AnalyzerOnly
+    {
+        TestCode = Cache("""
+                public List<int> Items { get; } = new List<int>();
+
+                public int Count => Items.Count;
+
+                public void Fill(int i) => Items.Add(i);
+
+                public void Reset() => [|Items.Clear()|];
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public Task DoesNotCount_AFillOfAnotherTypesMemberOfTheSameName() => new AnalyzerOnly
+    {
+        TestCode = """
+            using System.Collections.Generic;
+
+            class Other
+            {
+                public List<int> Items { get; } = new List<int>();
+                public List<int> _items = new List<int>();
+            }
+
+            class UserCache
+            {
+                private List<int> Items { get; } = new List<int>();
+                private List<int> _items = new List<int>();
+
+                public void Fill(Other other, int i)
+                {
+                    other.Items.Add(i);
+                    other._items.Add(i);
+                }
+
+                public void Reset()
+                {
+                    Items.Clear();
+                    _items.Clear();
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
     public Task Reports_EveryCollectionKind_StaticFieldsAndAutoProperties() => new AnalyzerOnly
     {
         TestCode = Cache("""
