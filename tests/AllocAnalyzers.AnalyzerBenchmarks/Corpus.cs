@@ -14,18 +14,27 @@ namespace AllocAnalyzers.AnalyzerBenchmarks;
 
 /// <summary>
 /// A corpus from tests/AnalyzerOverhead's seeded generator, parsed once: either its files as they are, or all its
-/// classes merged into one large file (the IDE's case: one open document).
+/// classes merged into one large file (the IDE's case: one open document); or a real project's sources, references and
+/// options, read from the compiler's command line (<see cref="FromCommandLine"/>).
 /// </summary>
 internal sealed class Corpus
 {
     private static readonly CSharpParseOptions s_parseOptions = new(LanguageVersion.Latest);
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadNet100References);
 
-    private Corpus(ImmutableArray<SyntaxTree> trees, int lines, IReadOnlyDictionary<string, int> seeded)
+    private readonly ImmutableArray<MetadataReference>? _references;
+    private readonly CSharpCompilationOptions? _options;
+    private readonly string _assemblyName = "Corpus";
+
+    private Corpus(ImmutableArray<SyntaxTree> trees, int lines, IReadOnlyDictionary<string, int> seeded,
+        ImmutableArray<MetadataReference>? references = null, CSharpCompilationOptions? options = null, string? assemblyName = null)
     {
+        _assemblyName = assemblyName ?? _assemblyName;
         Trees = trees;
         Lines = lines;
         Seeded = seeded;
+        _references = references;
+        _options = options;
     }
 
     public ImmutableArray<SyntaxTree> Trees { get; }
@@ -70,12 +79,44 @@ internal sealed class Corpus
         }
     }
 
+    /// <summary>
+    /// A real project as the compiler saw it: <paramref name="argumentsPath"/> holds the arguments of one <c>csc</c>
+    /// call (a response file, or the command line a detailed build log prints, with or without the leading <c>csc</c>),
+    /// relative paths resolved against <paramref name="projectDirectory"/>. Nothing is seeded; the analysis is
+    /// single-threaded like the generated corpus's unless the profile asks otherwise.
+    /// </summary>
+    public static Corpus FromCommandLine(string argumentsPath, string projectDirectory)
+    {
+        var arguments = CommandLineParser.SplitCommandLineIntoArguments(File.ReadAllText(argumentsPath).Trim(), removeHashComments: true).ToList();
+        // "dotnet …/csc.dll …" or "…/csc …", as a build log prints the call: the compiler itself is not an argument.
+        while (arguments.Count > 0 && Path.GetFileNameWithoutExtension(arguments[0]) is "csc" or "dotnet")
+        {
+            arguments.RemoveAt(0);
+        }
+
+        var parsed = CSharpCommandLineParser.Default.Parse(arguments, projectDirectory, sdkDirectory: null);
+        var errors = parsed.Errors.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The command line does not parse: " + errors[0]);
+        }
+
+        var trees = parsed.SourceFiles
+            .Select(file => CSharpSyntaxTree.ParseText(File.ReadAllText(file.Path), parsed.ParseOptions, file.Path, Encoding.UTF8))
+            .ToImmutableArray();
+        var references = parsed.MetadataReferences
+            .Select(reference => (MetadataReference)MetadataReference.CreateFromFile(Path.GetFullPath(reference.Reference, projectDirectory)))
+            .ToImmutableArray();
+        var lines = trees.Sum(tree => tree.GetText().Lines.Count);
+        return new Corpus(trees, lines, new Dictionary<string, int>(), references, parsed.CompilationOptions.WithConcurrentBuild(false), parsed.CompilationName);
+    }
+
     /// <summary>A new compilation of the corpus (nothing bound yet), as a build or a freshly opened solution starts.</summary>
     public CSharpCompilation CreateCompilation() => CSharpCompilation.Create(
-        "Corpus",
+        _assemblyName,
         Trees,
-        s_references.Value,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+        _references ?? s_references.Value,
+        _options ?? new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
 
     /// <summary>Options as the package's build props give them to the analyzers in a net10.0 project without .editorconfig.</summary>
     public static AnalyzerOptions Options { get; } = new(ImmutableArray<AdditionalText>.Empty, new GlobalOptionsProvider("net10.0"));

@@ -27,11 +27,11 @@ namespace AllocAnalyzers.AnalyzerBenchmarks;
 /// </summary>
 internal static class Profile
 {
-    public static int Run(int lines, ulong seed, int runs, string? only, bool concurrent, bool oneFile, bool besideEmit, TextWriter output)
+    public static int Run(int lines, ulong seed, int runs, string? only, bool concurrent, bool oneFile, bool besideEmit, string? cscArguments, TextWriter output)
     {
         concurrent |= besideEmit;
-        var corpus = Corpus.Generate(lines, seed, oneFile);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"corpus: {corpus.Lines:N0} lines in {corpus.Trees.Length} files (seed {seed}); seeded {string.Join(", ", corpus.Seeded.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}; {runs} runs, medians; {(besideEmit ? "concurrent analysis beside the compiler's emit" : concurrent ? "concurrent analysis" : "one thread")}"));
+        var corpus = cscArguments is null ? Corpus.Generate(lines, seed, oneFile) : Corpus.FromCommandLine(cscArguments, Directory.GetCurrentDirectory());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(cscArguments is null ? "corpus" : "project of " + cscArguments)}: {corpus.Lines:N0} lines in {corpus.Trees.Length} files{(cscArguments is null ? $" (seed {seed}); seeded {string.Join(", ", corpus.Seeded.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}" : "")}; {runs} runs, medians; {(besideEmit ? "concurrent analysis beside the compiler's emit" : concurrent ? "concurrent analysis" : "one thread")}"));
 
         // Warm up: JIT the compiler and the analyzers before anything is timed.
         TimeCompiler(corpus);
