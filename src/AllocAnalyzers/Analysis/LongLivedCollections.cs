@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -212,28 +213,62 @@ internal static class LongLivedCollections
 
     /// <summary>
     /// Registers, for each named type with a field or auto-property of a collection kind <paramref name="kinds"/> accepts,
-    /// the gathering of every reference to such members in the type, and <paramref name="onEnd"/> once all are seen.
-    /// Types without such a member cost one pass over their member list.
+    /// the gathering of every reference to such members in the type and its nested types, and <paramref name="onEnd"/>
+    /// once all are seen. Types that neither hold nor can see such a member cost one pass over their member list.
     /// </summary>
+    /// <remarks>
+    /// The actions a type registers at its symbol start do not run in its nested types (the driver passes a container's
+    /// per-symbol actions to its members only when their kinds differ), yet a nested type may use its containers' private
+    /// collections. So each nested type gathers the uses of its containers' candidates with actions of its own, over the
+    /// operation trees the driver builds anyway, into the same <see cref="MemberUses"/>: the candidates of every type that
+    /// nests or is nested are kept per compilation, found by whichever of them starts first. The driver runs a type's
+    /// symbol end after its nested types have completed, and a nested type with a symbol-end action completes only after
+    /// its own members; so every nested type that can see a candidate registers one. A nested type whose actions never
+    /// started (generated code) is read from its declarations at its container's end instead.
+    /// </remarks>
     public static void RegisterMemberUses(CompilationStartAnalysisContext start, CollectionSymbols symbols, Func<CollectionKind, bool> kinds, Action<SymbolAnalysisContext, MemberUses> onEnd)
     {
+        var nestingCandidates = new ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, MemberUses>?>(SymbolEqualityComparer.Default);
+        var gatheringNestedTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+        Func<INamedTypeSymbol, Dictionary<ISymbol, MemberUses>?> find = type => FindCandidates(type, symbols, kinds);
         start.RegisterSymbolStartAction(
             symbolStart =>
             {
-                var candidates = FindCandidates((INamedTypeSymbol)symbolStart.Symbol, symbols, kinds);
-                if (candidates is null)
+                var type = (INamedTypeSymbol)symbolStart.Symbol;
+                if (type.TypeKind is TypeKind.Enum or TypeKind.Delegate)
                 {
                     return;
                 }
 
-                var names = NamesOf(candidates, out var anyProperty);
+                var nests = type.GetTypeMembers().Length > 0;
+                var own = type.ContainingType is null && !nests ? find(type) : nestingCandidates.GetOrAdd(type, find);
+                var seen = own;
+                for (var container = type.ContainingType; container is not null; container = container.ContainingType)
+                {
+                    if (nestingCandidates.GetOrAdd(container, find) is { } theirs)
+                    {
+                        seen = Merge(seen == own && own is not null ? new Dictionary<ISymbol, MemberUses>(own, SymbolEqualityComparer.Default) : seen, theirs);
+                    }
+                }
+
+                if (seen is null)
+                {
+                    return;
+                }
+
+                if (seen != own)
+                {
+                    gatheringNestedTypes.TryAdd(type, true);
+                }
+
+                var names = NamesOf(seen, out var anyProperty);
                 symbolStart.RegisterOperationAction(
                     c =>
                     {
                         // Most references in the type are to other members (and to members of other types: a Count, a
                         // Length); their names rule them out before any symbol is compared.
                         if (MayReferToOneOf(c.Operation, names) &&
-                            AsMember(c.Operation) is { } member && candidates.TryGetValue(member, out var uses))
+                            AsMember(c.Operation) is { } member && seen.TryGetValue(member, out var uses))
                         {
                             uses.Add(Classify(c.Operation, c.ContainingSymbol));
                         }
@@ -241,31 +276,76 @@ internal static class LongLivedCollections
                     // Property references (Count, Length, every property of every object) far outnumber field references;
                     // they are only asked about when an auto-property is a candidate.
                     anyProperty ? FieldAndPropertyReferences : FieldReferences);
+
+                // Registered for a nested type without candidates of its own too: it holds its containers' ends back until
+                // its own members have been seen.
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
-                    // Nested types are symbols of their own, whose operations this type's actions do not see; a private
-                    // member is theirs to use too, so their declarations are read here.
-                    foreach (var nested in ((INamedTypeSymbol)end.Symbol).GetTypeMembers())
+                    if (own is null)
                     {
-                        foreach (var declaration in nested.DeclaringSyntaxReferences)
-                        {
-                            var node = declaration.GetSyntax(end.CancellationToken);
-                            if (end.Compilation.ContainsSyntaxTree(node.SyntaxTree))
-                            {
-#pragma warning disable RS1030 // Read only for types that hold a candidate collection and nest other types.
-                                CollectUses(node, end.Compilation.GetSemanticModel(node.SyntaxTree), candidates, end.CancellationToken);
-#pragma warning restore RS1030
-                            }
-                        }
+                        return;
                     }
 
-                    foreach (var uses in candidates.Values)
+                    if (nests)
+                    {
+                        ReadNestedTypesThatDidNotGather((INamedTypeSymbol)end.Symbol, own, gatheringNestedTypes, end.Compilation, end.CancellationToken);
+                    }
+
+                    foreach (var uses in own.Values)
                     {
                         onEnd(end, uses);
                     }
                 });
             },
             SymbolKind.NamedType);
+    }
+
+    private static Dictionary<ISymbol, MemberUses> Merge(Dictionary<ISymbol, MemberUses>? into, Dictionary<ISymbol, MemberUses> from)
+    {
+        into ??= new Dictionary<ISymbol, MemberUses>(SymbolEqualityComparer.Default);
+        foreach (var pair in from)
+        {
+            into[pair.Key] = pair.Value;
+        }
+
+        return into;
+    }
+
+    /// <summary>
+    /// The uses of <paramref name="candidates"/> in nested types whose own actions did not gather them (the driver runs
+    /// none in generated code), read from their declarations; nested types that gathered are looked into for theirs.
+    /// </summary>
+    private static void ReadNestedTypesThatDidNotGather(
+        INamedTypeSymbol type,
+        Dictionary<ISymbol, MemberUses> candidates,
+        ConcurrentDictionary<INamedTypeSymbol, bool> gatheringNestedTypes,
+        Compilation compilation,
+        CancellationToken cancellationToken)
+    {
+        foreach (var nested in type.GetTypeMembers())
+        {
+            if (nested.TypeKind is TypeKind.Enum or TypeKind.Delegate)
+            {
+                continue;
+            }
+
+            if (gatheringNestedTypes.ContainsKey(nested))
+            {
+                ReadNestedTypesThatDidNotGather(nested, candidates, gatheringNestedTypes, compilation, cancellationToken);
+                continue;
+            }
+
+            foreach (var declaration in nested.DeclaringSyntaxReferences)
+            {
+                var node = declaration.GetSyntax(cancellationToken);
+                if (compilation.ContainsSyntaxTree(node.SyntaxTree))
+                {
+#pragma warning disable RS1030 // Read only for nested types the driver ran no actions in.
+                    CollectUses(node, compilation.GetSemanticModel(node.SyntaxTree), candidates, cancellationToken);
+#pragma warning restore RS1030
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -194,6 +194,83 @@ public sealed class ClearedCollectionKeepsCapacityTests
         return new Test { ReferenceSet = ReferenceSet.Net472, TestCode = code, FixedCode = code }.RunAsync();
     }
 
+    /// <summary>
+    /// A type nested two levels down trims the collection: the nested types' own actions gather the use, and the
+    /// container's end waits for them. Run repeatedly, with the driver's concurrent analysis, so that an order in which
+    /// the container ended first would show as a report.
+    /// </summary>
+    [Fact]
+    public async Task DoesNotReport_ACollectionATypeNestedTwoLevelsDownTrims()
+    {
+        for (var run = 0; run < 10; run++)
+        {
+            await new AnalyzerOnly
+            {
+                TestCode = Cache("""
+                        private static readonly List<int> s_ids = new List<int>();
+
+                        public static void Add(int id) => s_ids.Add(id);
+
+                        public static void Reset() => s_ids.Clear();
+
+                        public sealed class Maintenance
+                        {
+                            public void Run() => new Compactor().Compact();
+
+                            private sealed class Compactor
+                            {
+                                public void Compact() => s_ids.TrimExcess();
+                            }
+                        }
+                    """),
+            }.RunAsync();
+        }
+    }
+
+    [Fact]
+    public Task Reports_AFieldFilledOnlyByANestedTypeDeclaredInAnotherFileOfThePartialType() => new AnalyzerOnly
+    {
+        TestCode = """
+            using System.Collections.Generic;
+
+            partial class Registry
+            {
+                private static readonly Dictionary<int, string> s_names = new Dictionary<int, string>();
+
+                public static void Reset() => [|s_names.Clear()|];
+            }
+            """,
+        AdditionalSources =
+        {
+            """
+            partial class Registry
+            {
+                public sealed class Loader
+                {
+                    public void Load(int id) => s_names[id] = "name" + id;
+                }
+            }
+            """,
+        },
+    }.RunAsync();
+
+    /// <summary>The driver runs no actions in generated code: a generated nested type's fill is read from its declaration.</summary>
+    [Fact]
+    public Task Reports_AFieldFilledOnlyByAGeneratedNestedType() => new AnalyzerOnly
+    {
+        TestCode = Cache("""
+                private static readonly Dictionary<int, string> s_users = new Dictionary<int, string>();
+
+                public static void Reset() => [|s_users.Clear()|];
+
+                [System.CodeDom.Compiler.GeneratedCode("tool", "1.0")]
+                public sealed class Loader
+                {
+                    public void Load(int id) => s_users[id] = "user" + id;
+                }
+            """),
+    }.RunAsync();
+
     [Fact]
     public Task DoesNotReport_ALocalClearedAndRefilledInOneMethod() => new AnalyzerOnly
     {
