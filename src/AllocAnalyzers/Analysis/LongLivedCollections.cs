@@ -241,7 +241,8 @@ internal static class LongLivedCollections
                 }
 
                 var nests = type.GetTypeMembers().Length > 0;
-                var own = type.ContainingType is null && !nests ? find(type) : nestingCandidates.GetOrAdd(type, find);
+                var shared = type.ContainingType is not null || nests;
+                var own = shared ? nestingCandidates.GetOrAdd(type, find) : find(type);
                 var seen = own;
                 for (var container = type.ContainingType; container is not null; container = container.ContainingType)
                 {
@@ -294,6 +295,13 @@ internal static class LongLivedCollections
                     foreach (var uses in own.Values)
                     {
                         onEnd(end, uses);
+                    }
+
+                    // Every nested type has started by now (this end waited for them): the uses, and the operations they
+                    // hold, are not kept for the rest of the compilation.
+                    if (shared)
+                    {
+                        nestingCandidates.TryRemove(type, out _);
                     }
                 });
             },
