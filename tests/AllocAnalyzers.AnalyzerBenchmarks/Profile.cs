@@ -53,7 +53,8 @@ internal static class Profile
         configurations.Add(("all AllocAnalyzers", AnalyzerSet.CreateAll));
         if (only is not null)
         {
-            configurations.RemoveAll(c => !c.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
+            // Case matters: "all AllocAnalyzers" must not also pick the "ALLOC…" rows of each analyzer alone.
+            configurations.RemoveAll(c => !c.Name.Contains(only, StringComparison.Ordinal));
         }
 
         var failed = false;
