@@ -39,12 +39,17 @@ internal sealed class AllocationScope
 
     /// <summary>
     /// Whether an allocation at <paramref name="operation"/> is in scope, and in which context. An operation that runs
-    /// on every iteration of a loop (the body of a <c>Parallel.For</c>/<c>ForEach</c> lambda included) is always in scope.
+    /// on every iteration of a loop (the body of a <c>Parallel.For</c>/<c>ForEach</c> lambda included) is always in scope,
+    /// unless it only builds an exception being thrown or is left out of the build (<see cref="ColdPaths"/>): that code
+    /// is in scope only with <c>alloc_analyzers.scope = everywhere</c>. <paramref name="evenOnColdPaths"/> asks about
+    /// the loop or the hot code around the operation whatever path it is on (a lambda's closure is made at its scope's
+    /// entry, even when the lambda is on a cold path).
     /// </summary>
-    public bool IsInScope(IOperation operation, ISymbol containingSymbol, AnalyzerOptions options, out AllocationContext context)
+    public bool IsInScope(IOperation operation, ISymbol containingSymbol, AnalyzerOptions options, out AllocationContext context, bool evenOnColdPaths = false)
     {
         context = AllocationContext.Loop;
-        if (Loops.GetLoopRunningEachIteration(operation) is not null || Loops.GetParallelLoopRunningEachIteration(operation) is not null)
+        var cold = !evenOnColdPaths && ColdPaths.IsCold(operation);
+        if (!cold && (Loops.GetLoopRunningEachIteration(operation) is not null || Loops.GetParallelLoopRunningEachIteration(operation) is not null))
         {
             return true;
         }
@@ -56,7 +61,7 @@ internal sealed class AllocationScope
             return false;
         }
 
-        if (IsHotCode(containingSymbol, treeOptions))
+        if (!cold && IsHotCode(containingSymbol, treeOptions))
         {
             context = AllocationContext.HotCode;
             return true;

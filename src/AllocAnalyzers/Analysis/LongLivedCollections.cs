@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -672,6 +673,99 @@ internal static class LongLivedCollections
     public static bool IsReassigned(List<CollectionUse> uses) => Any(uses, CollectionUseKind.Assign, afterConstruction: true);
 
     /// <summary>
+    /// Whether the type was given the collection rather than making it: assigned a parameter (or a member of one), or
+    /// initialized with a primary constructor's parameter. Whoever passed it in owns it and decides how long it lives,
+    /// and others may enumerate it or read its capacity.
+    /// </summary>
+    public static bool IsReceived(MemberUses member, List<CollectionUse> uses)
+    {
+        foreach (var use in uses)
+        {
+            if (use.Kind == CollectionUseKind.Assign && use.AssignedValue is { } value && ComesFromParameter(value))
+            {
+                return true;
+            }
+        }
+
+        foreach (var reference in member.Member.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax();
+            var initializer = declaration switch
+            {
+                VariableDeclaratorSyntax { Initializer.Value: { } v } => v,
+                PropertyDeclarationSyntax { Initializer.Value: { } v } => v,
+                _ => null,
+            };
+            if (initializer is not null && IsPrimaryConstructorParameter(initializer, declaration))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ComesFromParameter(IOperation value) => value switch
+    {
+        IConversionOperation conversion => ComesFromParameter(conversion.Operand),
+        IParameterReferenceOperation => true,
+        IMemberReferenceOperation { Instance: { } instance } => ComesFromParameter(instance),
+        ICoalesceOperation coalesce => ComesFromParameter(coalesce.Value) || ComesFromParameter(coalesce.WhenNull),
+        IConditionalOperation conditional => ComesFromParameter(conditional.WhenTrue) || conditional.WhenFalse is { } whenFalse && ComesFromParameter(whenFalse),
+        _ => false,
+    };
+
+    private static bool IsPrimaryConstructorParameter(ExpressionSyntax value, SyntaxNode declaration)
+    {
+        // (map), map!, map ?? throw …, map ?? new(): the parameter is what is kept.
+        while (true)
+        {
+            if (value is ParenthesizedExpressionSyntax parenthesized)
+            {
+                value = parenthesized.Expression;
+            }
+            else if (value is PostfixUnaryExpressionSyntax suppressed && suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression))
+            {
+                value = suppressed.Operand;
+            }
+            else if (value is BinaryExpressionSyntax coalesce && coalesce.IsKind(SyntaxKind.CoalesceExpression))
+            {
+                value = coalesce.Left;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (value is not IdentifierNameSyntax { Identifier.ValueText: var name })
+        {
+            return false;
+        }
+
+        for (var node = declaration.Parent; node is not null; node = node.Parent)
+        {
+            if (node is TypeDeclarationSyntax type)
+            {
+                if (type.ParameterList is { } parameters)
+                {
+                    foreach (var parameter in parameters.Parameters)
+                    {
+                        if (parameter.Identifier.ValueText == name)
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether ALLOC010 can apply to <paramref name="member"/> at all: it is cleared and filled somewhere. Most members are
     /// neither, and are passed over before their uses are gathered and sorted.
     /// </summary>
@@ -686,7 +780,7 @@ internal static class LongLivedCollections
     public static List<CollectionUse> FindClearsKeepingCapacity(MemberUses member, List<CollectionUse> uses)
     {
         var result = new List<CollectionUse>();
-        if (!KeepsCapacityAfterClear(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses))
+        if (!KeepsCapacityAfterClear(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses) || IsReceived(member, uses))
         {
             return result;
         }
@@ -706,7 +800,7 @@ internal static class LongLivedCollections
     public static List<CollectionUse> FindRemovalsNeverShrunk(MemberUses member, List<CollectionUse> uses)
     {
         var result = new List<CollectionUse>();
-        if (!EvictsEntries(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses) || IsReassigned(uses) ||
+        if (!EvictsEntries(member.Kind) || !IsFilledAfterConstruction(uses) || IsTrimmed(uses) || IsReassigned(uses) || IsReceived(member, uses) ||
             (member.Kind == CollectionKind.ConcurrentDictionary && Any(uses, CollectionUseKind.Clear, afterConstruction: true)))
         {
             return result;
@@ -714,7 +808,8 @@ internal static class LongLivedCollections
 
         foreach (var removal in uses)
         {
-            if (removal.Kind == CollectionUseKind.Remove && !removal.InConstructor)
+            // A removal followed in its member by an addition makes room (a bounded cache's eviction): the count does not fall.
+            if (removal.Kind == CollectionUseKind.Remove && !removal.InConstructor && !IsFollowedInItsMember(removal, uses))
             {
                 result.Add(removal);
             }
@@ -723,14 +818,17 @@ internal static class LongLivedCollections
         return result;
     }
 
-    /// <summary>A clear followed, in the same member, by a refill, a trim or a reassignment: reuse or a reset, not a leak.</summary>
-    private static bool IsFollowedInItsMember(CollectionUse clear, List<CollectionUse> uses)
+    /// <summary>
+    /// A clear or removal followed, in the same member, by a refill, a trim or a reassignment: reuse, a reset or a
+    /// replacement, not a leak.
+    /// </summary>
+    private static bool IsFollowedInItsMember(CollectionUse emptying, List<CollectionUse> uses)
     {
         foreach (var use in uses)
         {
             if (use.Kind is CollectionUseKind.Fill or CollectionUseKind.Trim or CollectionUseKind.Assign &&
-                use.Tree == clear.Tree && use.Position > clear.Position &&
-                SymbolEqualityComparer.Default.Equals(use.ContainingMember, clear.ContainingMember))
+                use.Tree == emptying.Tree && use.Position > emptying.Position &&
+                SymbolEqualityComparer.Default.Equals(use.ContainingMember, emptying.ContainingMember))
             {
                 return true;
             }

@@ -443,8 +443,7 @@ internal sealed partial class PoolRentals
             value = conversion;
         }
 
-        if (value.Parent is not IArgumentOperation { Parameter: { Type.SpecialType: SpecialType.System_Int32 } countParameter } countArgument ||
-            !IsCountName(countParameter.Name) ||
+        if (value.Parent is not IArgumentOperation { Parameter: { OriginalDefinition.Type.SpecialType: SpecialType.System_Int32 } countParameter } countArgument ||
             GetMethod(countArgument) is not { } method ||
             length.Instance is not ILocalReferenceOperation array)
         {
@@ -461,7 +460,9 @@ internal sealed partial class PoolRentals
                 continue;
             }
 
-            var tied = IsArrayOrBufferMethod(method) || countParameter.Ordinal - arrayParameter.Ordinal is 1 or 2;
+            // A count named as one, or any integer right after the array (as HasBounds reads them).
+            var tied = countParameter.Ordinal == arrayParameter.Ordinal + 1 ||
+                       IsCountName(countParameter.Name) && (IsArrayOrBufferMethod(method) || countParameter.Ordinal - arrayParameter.Ordinal is 1 or 2);
             if (!tied)
             {
                 continue;
@@ -526,14 +527,18 @@ internal sealed partial class PoolRentals
         return true;
     }
 
-    /// <summary>Whether the call is given an offset or count for the array passed as <paramref name="parameter"/>.</summary>
+    /// <summary>
+    /// Whether the call is given an offset or count for the array passed as <paramref name="parameter"/>: an integer
+    /// named as one just after it, or any integer right after it (<c>UdpClient.Send(byte[] dgram, int bytes)</c>).
+    /// </summary>
     private static bool HasBounds(IMethodSymbol method, IParameterSymbol parameter)
     {
         foreach (var other in method.Parameters)
         {
-            if (other.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 &&
-                (IsCountName(other.Name) || IsIndexName(other.Name)) &&
-                (IsArrayOrBufferMethod(method) || other.Ordinal - parameter.Ordinal is 1 or 2))
+            // Declared types: the int of Array.IndexOf<int>(int[], int) is a value, not a bound.
+            if (other.OriginalDefinition.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 &&
+                (other.Ordinal == parameter.Ordinal + 1 ||
+                 (IsCountName(other.Name) || IsIndexName(other.Name)) && (IsArrayOrBufferMethod(method) || other.Ordinal - parameter.Ordinal is 1 or 2)))
             {
                 return true;
             }

@@ -54,9 +54,17 @@ public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A lambda that builds a thrown exception is converted only when it throws, but a closure of loop variables is
+        // made on every iteration all the same (checked below, once the closure is known).
         if (CapturingFunctions.GetFunction(creation, context.CancellationToken) is not { } function ||
             symbols.IsExpressionTree(creation.Type) ||
-            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out var where))
+            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out var where, evenOnColdPaths: true))
+        {
+            return;
+        }
+
+        var coldPath = ColdPaths.Classify(creation);
+        if (coldPath == ColdPath.Omitted)
         {
             return;
         }
@@ -69,6 +77,11 @@ public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
 
         var iteration = CapturingFunctions.GetIteration(creation);
         var closure = CapturingFunctions.ClassifyClosure(captures, iteration, context.CancellationToken);
+        if (coldPath == ColdPath.Thrown && (where != AllocationContext.Loop || closure != ClosureAllocation.PerIteration))
+        {
+            // Nothing is allocated per iteration or call unless it throws (a closure made at a method's entry is ALLOC021's).
+            return;
+        }
         var descriptor = Descriptors.CapturingLambda;
         var severity = AllocationScope.Severity(where, descriptor);
         if (where == AllocationContext.Loop && closure != ClosureAllocation.PerIteration && jitMayRemoveDelegates)
@@ -78,6 +91,7 @@ public sealed class CapturingLambdaAnalyzer : DiagnosticAnalyzer
 
         var what = closure switch
         {
+            _ when coldPath == ColdPath.Thrown => "a closure (and a delegate only when it throws)",
             ClosureAllocation.None => "a delegate",
             ClosureAllocation.OutsideLoop when where == AllocationContext.Loop => "a delegate (its closure is allocated once, outside the loop)",
             _ => "a closure and a delegate",

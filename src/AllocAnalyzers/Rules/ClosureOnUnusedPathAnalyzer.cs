@@ -34,9 +34,10 @@ public sealed class ClosureOnUnusedPathAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, ClosureSymbols symbols, AllocationScope scope)
     {
         var creation = (IDelegateCreationOperation)context.Operation;
-        // A lambda out of scope has its closure scope out of scope too (the scope is in the same function), so that cheap check comes first.
+        // A lambda out of scope has its closure scope out of scope too (the scope is in the same function), so that cheap check
+        // comes first; a lambda that only builds a thrown exception still has its closure made where its scope begins.
         if (creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda || symbols.IsExpressionTree(creation.Type) ||
-            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out _))
+            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out _, evenOnColdPaths: true))
         {
             return;
         }

@@ -5,6 +5,9 @@ using Microsoft.CodeAnalysis;
 using static AllocAnalyzers.Tests.Harness.DiagnosticResult;
 using Alloc001 = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer>;
 using Alloc002 = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.FixedSizePerIterationArrayAnalyzer>;
+using Alloc020 = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.CapturingLambdaAnalyzer>;
+using Alloc021 = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.ClosureOnUnusedPathAnalyzer>;
+using Alloc030 = AllocAnalyzers.Tests.Harness.AnalyzerTest<AllocAnalyzers.Rules.BoxingAnalyzer>;
 using Fix001 = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.PerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.PerIterationArrayFixer>;
 using Fix002 = AllocAnalyzers.Tests.Harness.CodeFixTest<AllocAnalyzers.Rules.FixedSizePerIterationArrayAnalyzer, AllocAnalyzers.CodeFixes.Rules.FixedSizePerIterationArrayFixer>;
 
@@ -314,4 +317,192 @@ public sealed class AllocationScopeTests
             }
             """,
     }.RunAsync();
+    // ---- cold paths: code in a loop or hot method that does not run on every iteration or call ----------------------
+
+    private static string Validator(string body, string attribute = "", string header = "") => $$"""
+        {{header}}using System;
+        using System.Diagnostics;
+
+        class HotPathAttribute : Attribute { }
+
+        class Validator
+        {
+            {{attribute}}
+            void Check(int[] values)
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+        {{body}}
+                }
+            }
+
+            [Conditional("TRACE_VALUES")]
+            static void Trace(string format, object value) { }
+        }
+        """;
+
+    [Fact]
+    public async Task DoesNotReport_BoxesThatOnlyBuildAThrownException_ButReportsTheSameBoxOutsideTheThrow()
+    {
+        var test = new Alloc030
+        {
+            TestCode = Validator("""
+                            if (values[i] < 0)
+                            {
+                                throw new ArgumentException(string.Format("Element {0} is {1}", i, values[i]));
+                            }
+
+                            var positive = values[i] > 0 ? values[i] : throw new InvalidOperationException(string.Format("{0}", i));
+                            Console.WriteLine(string.Format("{0}", {|#0:positive|}));
+                """),
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC030").WithLocation(0).WithArguments("int", "object", "on every iteration of this 'for' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task DoesNotReport_ThrownExceptionsInHotMethods() => new Alloc030
+    {
+        TestCode = """
+            using System;
+
+            class HotPathAttribute : Attribute { }
+
+            class Validator
+            {
+                [HotPath]
+                void Check(int value)
+                {
+                    if (value < 0)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(value), string.Format("{0} is negative", value));
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public async Task Reports_AThrowThatACatchInsideTheLoopHandles_TheLoopGoesOn()
+    {
+        var test = new Alloc030
+        {
+            TestCode = Validator("""
+                            try
+                            {
+                                throw new InvalidOperationException(string.Format("{0}", {|#0:i|}));
+                            }
+                            catch (InvalidOperationException)
+                            {
+                            }
+                """),
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC030").WithLocation(0).WithArguments("int", "object", "on every iteration of this 'for' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task DoesNotReport_ArgumentsOfACallTheCompilerLeavesOut() => new Alloc030
+    {
+        TestCode = Validator("""
+                        Trace("{0}", values[i]);
+                        Debug.Assert(values[i] >= 0, string.Format("{0}", values[i]));
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public async Task Reports_ArgumentsOfAConditionalCall_WhenItsSymbolIsDefined()
+    {
+        var test = new Alloc030
+        {
+            TestCode = Validator("""
+                            Trace("{0}", {|#0:values[i]|});
+                """, header: "#define TRACE_VALUES\n"),
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC030").WithLocation(0).WithArguments("int", "object", "on every iteration of this 'for' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task ScopeEverywhere_ReportsColdPaths_AsInfo()
+    {
+        var test = new Alloc030
+        {
+            TestCode = Validator("""
+                            if (values[i] < 0)
+                            {
+                                throw new ArgumentException(string.Format("{0}", {|#0:i|}));
+                            }
+                """),
+            EditorConfig = """
+                [*.cs]
+                alloc_analyzers.scope = everywhere
+                """,
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC030").WithLocation(0).WithSeverity(DiagnosticSeverity.Info).WithArguments("int", "object", "on every call of 'Check'"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task CapturingLambdaInAThrow_ReportsTheClosureOfLoopVariables_NotTheDelegate()
+    {
+        var test = new Alloc020
+        {
+            TestCode = """
+                using System;
+                using System.Linq;
+
+                class Validator
+                {
+                    void Check(int[] values, int limit)
+                    {
+                        foreach (var value in values)
+                        {
+                            if (value > limit)
+                            {
+                                throw new ArgumentException(values.Count(v => v > limit) + " too large");
+                            }
+
+                            if (value < 0)
+                            {
+                                throw new ArgumentException(values.Count({|#0:v => v == value|}) + " negative");
+                            }
+                        }
+                    }
+                }
+                """,
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC020").WithLocation(0)
+            .WithArguments("Lambda capturing loop variable 'value'", "a closure (and a delegate only when it throws)", "on every iteration of this 'foreach' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task ClosureOnUnusedPath_StillReportsAClosureWhoseLambdaIsInAThrow()
+    {
+        var test = new Alloc021
+        {
+            TestCode = """
+                using System;
+                using System.Linq;
+
+                class HotPathAttribute : Attribute { }
+
+                class Validator
+                {
+                    [HotPath]
+                    void Check(int[] values, int limit)
+                    {
+                        if (values.Length > 100)
+                        {
+                            throw new ArgumentException(values.Count({|#0:v => v > limit|}) + " too large");
+                        }
+                    }
+                }
+                """,
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC021").WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
+            .WithArguments("'limit'", "'Check'", "on every call of hot method 'Check'", "an 'if' branch"));
+        await test.RunAsync();
+    }
 }

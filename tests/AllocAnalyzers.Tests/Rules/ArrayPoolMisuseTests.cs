@@ -233,6 +233,57 @@ public sealed class ArrayPoolMisuseTests
         """, LengthAsDataLength(0));
 
     [Fact]
+    public Task DoesNotReport_AnArrayPassedWithItsCount_InAnIntegerRightAfterIt_WhateverItsName() => NoDiagnostic("""
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    stream.ReadExactly(buffer, 0, size);
+                    client.Send(buffer, size);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+        """, parameters: ", System.Net.Sockets.UdpClient client");
+
+    [Fact]
+    public async Task Reports_LengthAsTheCount_InAnIntegerRightAfterTheArray_WhateverItsName()
+    {
+        // UdpClient.Send(byte[] dgram, int bytes): the integer after the array bounds it, whatever it is called.
+        var test = new AnalyzerOnly
+        {
+            TestCode = Wrap("""
+                        var buffer = ArrayPool<byte>.Shared.Rent(size);
+                        try
+                        {
+                            stream.ReadExactly(buffer, 0, size);
+                            client.Send(buffer, {|#0:buffer.Length|});
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                """, "", "void", ", System.Net.Sockets.UdpClient client"),
+        };
+        test.ExpectedDiagnostics.Add(LengthAsDataLength(0));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task DoesNotReport_AnElementValueOfAGenericMethod_AsACount() => NoDiagnostic("""
+                var buffer = ArrayPool<int>.Shared.Rent(size);
+                try
+                {
+                    Array.Fill(buffer, 0, 0, size);
+                    Console.WriteLine(Array.IndexOf(buffer, buffer.Length, 0, size));
+                }
+                finally
+                {
+                    ArrayPool<int>.Shared.Return(buffer);
+                }
+        """);
+
+    [Fact]
     public Task Reports_AsSpanWithoutBounds() => Reports("""
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 try

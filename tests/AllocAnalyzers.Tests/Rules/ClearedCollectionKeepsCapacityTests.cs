@@ -365,6 +365,24 @@ public sealed class ClearedCollectionKeepsCapacityTests
             """),
     }.RunAsync();
 
+    [Theory]
+    [InlineData("public UserCache(Dictionary<int, string> users) => _users = users;")]
+    [InlineData("public void Load(Dictionary<int, string> users) => _users = users;")]
+    [InlineData("public UserCache(Func<Dictionary<int, string>> make, Dictionary<int, string> fallback) => _users = make() ?? fallback;")]
+    public Task DoesNotReport_ClearOfACollectionTheTypeWasGiven(string member) => new AnalyzerOnly
+    {
+        // Whoever passed it in may hold it too: its owner decides its lifetime, and a trim would change its order for them.
+        TestCode = Cache($$"""
+                private Dictionary<int, string> _users;
+
+                {{member}}
+
+                public void Add(int id, string name) => _users[id] = name;
+
+                public void Reset() => _users.Clear();
+            """),
+    }.RunAsync();
+
     // ---- "Trim after clearing" -----------------------------------------------------------------------------------
 
     [Fact]
@@ -646,7 +664,6 @@ public sealed class ClearedCollectionKeepsCapacityTests
     [InlineData("private Dictionary<int, string> _users = new Dictionary<int, string>();", "public void Touch() { lock (_users) { } }")]
     [InlineData("private Dictionary<int, string> _users = new Dictionary<int, string>();", "public int Peek() { var alias = _users; return alias.Count; }")]
     [InlineData("private Dictionary<int, string> _users = new SortedUsers();", "sealed class SortedUsers : Dictionary<int, string> { }")]
-    [InlineData("private Dictionary<int, string> _users;", "public void Load(Dictionary<int, string> users) => _users = users;")]
     public Task Rebuild_NotOffered_WhenTheOldInstanceMayBeHeldElsewhere(string declaration, string member)
     {
         var code = Cache($$"""

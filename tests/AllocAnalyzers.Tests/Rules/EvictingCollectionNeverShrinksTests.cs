@@ -154,6 +154,72 @@ public sealed class EvictingCollectionNeverShrinksTests
             """),
     }.RunAsync();
 
+    [Fact]
+    public Task DoesNotReport_ACollectionTheTypeWasGiven_ItsOwnerDecidesItsLifetime() => new AnalyzerOnly
+    {
+        TestCode = Cache("""
+                private readonly Dictionary<string, int> _dictionary;
+                private readonly HashSet<string> _set;
+
+                public SessionCache(Dictionary<string, int> dictionary, Options options)
+                {
+                    _dictionary = dictionary ?? throw new ArgumentNullException(nameof(dictionary));
+                    _set = options.Names;
+                }
+
+                public void Add(string key) { _dictionary[key] = 1; _set.Add(key); }
+
+                public void Remove(string key) { _dictionary.Remove(key); _set.Remove(key); }
+            }
+
+            class Options
+            {
+                public HashSet<string> Names { get; } = new HashSet<string>();
+            """),
+    }.RunAsync();
+
+    [Fact]
+    public Task DoesNotReport_AFieldInitializedWithAPrimaryConstructorParameter() => new AnalyzerOnly
+    {
+        TestCode = """
+            using System.Collections.Generic;
+
+            class Lookup(Dictionary<string, int> dictionary)
+            {
+                private readonly Dictionary<string, int> _dictionary = dictionary;
+
+                public void Add(string key) => _dictionary[key] = 1;
+
+                public bool Remove(string key) => _dictionary.Remove(key);
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public async Task DoesNotReport_ARemovalFollowedByAnAddition_ABoundedCacheMakingRoom_ButReportsOtherRemovals()
+    {
+        var test = new AnalyzerOnly
+        {
+            TestCode = Cache("""
+                    private readonly List<string> _recent = new List<string>();
+
+                    public void Touch(string key)
+                    {
+                        if (_recent.Count == 16)
+                        {
+                            _recent.RemoveAt(0);
+                        }
+
+                        _recent.Add(key);
+                    }
+
+                    public void Forget(string key) => {|#0:_recent.Remove(key)|};
+                """),
+        };
+        test.ExpectedDiagnostics.Add(Info(0).WithArguments("_recent"));
+        await test.RunAsync();
+    }
+
     // ---- the fix: trim when the count fell below a quarter of the capacity ------------------------------------------
 
     [Theory]
