@@ -426,6 +426,10 @@ internal sealed partial class PoolRentals
                     "Slice" => invocation.Arguments.Length < 2,
                     _ => true,
                 };
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment when assignment.Value == view:
+            case IVariableInitializerOperation:
+                // A view kept in a local (Span<byte> buffer = rented;) is read later, often through a slice; the local is not followed.
+                return false;
             default:
                 return true;
         }

@@ -270,6 +270,23 @@ public sealed class ArrayPoolMisuseTests
     }
 
     [Fact]
+    public Task DoesNotReport_AViewOfTheWholeArrayKeptInALocal_ItIsReadThroughSlices() => NoDiagnostic("""
+                Span<byte> buffer = stackalloc byte[16];
+                var rented = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    buffer = rented;
+                    var whole = rented.AsSpan();
+                    stream.Write(buffer.Slice(0, stream.Read(buffer)));
+                    stream.Write(whole.Slice(0, size));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+        """);
+
+    [Fact]
     public Task DoesNotReport_AnElementValueOfAGenericMethod_AsACount() => NoDiagnostic("""
                 var buffer = ArrayPool<int>.Shared.Rent(size);
                 try
