@@ -7,7 +7,7 @@ namespace AllocAnalyzers.Analysis;
 internal enum ColdPath
 {
     None,
-    /// <summary>Builds the exception a <c>throw</c> throws.</summary>
+    /// <summary>Builds the exception a <c>throw</c> throws, or the arguments of a <c>[DoesNotReturn]</c> method.</summary>
     Thrown,
     /// <summary>In a call the compiler leaves out (a <c>[Conditional]</c> method whose symbol is not defined).</summary>
     Omitted,
@@ -15,7 +15,8 @@ internal enum ColdPath
 
 /// <summary>
 /// Code inside a loop or a hot method that still does not run on every iteration or call: what builds the exception a
-/// <c>throw</c> throws (the throw leaves the loop or the call), and the arguments of a call the compiler leaves out
+/// <c>throw</c> throws, or the arguments of a <c>[DoesNotReturn]</c> method (either leaves the loop or the call), and
+/// the arguments of a call the compiler leaves out
 /// (<c>Debug.Assert</c> and other <c>[Conditional]</c> methods whose symbol the build does not define).
 /// </summary>
 internal static class ColdPaths
@@ -38,6 +39,9 @@ internal static class ColdPaths
                     return ColdPath.None;
                 case IThrowOperation thrown when child == thrown.Exception:
                     return IsCaughtWithinItsLoop(thrown) ? ColdPath.None : ColdPath.Thrown;
+                case IInvocationOperation call when child is IArgumentOperation && DoesNotReturn(call.TargetMethod):
+                    // ThrowHelper.ThrowArgumentException(string.Format(…)): a [DoesNotReturn] method throws, like a throw.
+                    return IsCaughtWithinItsLoop(call) ? ColdPath.None : ColdPath.Thrown;
                 case IInvocationOperation invocation when IsOmitted(invocation):
                     return ColdPath.Omitted;
             }
@@ -46,8 +50,22 @@ internal static class ColdPaths
         return ColdPath.None;
     }
 
+    /// <summary>A method marked <c>[DoesNotReturn]</c> (by name, as the polyfills of older frameworks declare it too).</summary>
+    private static bool DoesNotReturn(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A <c>try</c> with a <c>catch</c> around the throw, inside the loop that runs it: the loop may go on after it.</summary>
-    private static bool IsCaughtWithinItsLoop(IThrowOperation thrown)
+    private static bool IsCaughtWithinItsLoop(IOperation thrown)
     {
         IOperation child = thrown;
         for (var parent = thrown.Parent; parent is not null; child = parent, parent = parent.Parent)

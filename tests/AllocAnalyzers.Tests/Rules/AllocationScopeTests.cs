@@ -361,6 +361,44 @@ public sealed class AllocationScopeTests
     }
 
     [Fact]
+    public async Task DoesNotReport_ArgumentsOfAMethodThatDoesNotReturn_ButReportsTheSameBoxElsewhere()
+    {
+        var test = new Alloc030
+        {
+            TestCode = """
+                using System;
+                using System.Diagnostics.CodeAnalysis;
+
+                static class ThrowHelper
+                {
+                    [DoesNotReturn]
+                    public static void ThrowInvalid(string message) => throw new InvalidOperationException(message);
+
+                    public static void Log(string message) { }
+                }
+
+                class Validator
+                {
+                    void Check(int[] values)
+                    {
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            if (values[i] < 0)
+                            {
+                                ThrowHelper.ThrowInvalid(string.Format("Element {0} is negative", i));
+                            }
+
+                            ThrowHelper.Log(string.Format("Element {0} checked", {|#0:i|}));
+                        }
+                    }
+                }
+                """,
+        };
+        test.ExpectedDiagnostics.Add(Diagnostic("ALLOC030").WithLocation(0).WithArguments("int", "object", "on every iteration of this 'for' loop"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public Task DoesNotReport_ThrownExceptionsInHotMethods() => new Alloc030
     {
         TestCode = """
