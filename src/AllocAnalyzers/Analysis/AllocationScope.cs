@@ -48,8 +48,9 @@ internal sealed class AllocationScope
     public bool IsInScope(IOperation operation, ISymbol containingSymbol, AnalyzerOptions options, out AllocationContext context, bool evenOnColdPaths = false)
     {
         context = AllocationContext.Loop;
-        var cold = !evenOnColdPaths && ColdPaths.IsCold(operation);
-        if (!cold && (Loops.GetLoopRunningEachIteration(operation) is not null || Loops.GetParallelLoopRunningEachIteration(operation) is not null))
+        // Whether the path is cold is asked only of code in a loop or hot code, the few candidates that get that far.
+        if ((Loops.GetLoopRunningEachIteration(operation) is not null || Loops.GetParallelLoopRunningEachIteration(operation) is not null) &&
+            (evenOnColdPaths || !ColdPaths.IsCold(operation)))
         {
             return true;
         }
@@ -61,7 +62,7 @@ internal sealed class AllocationScope
             return false;
         }
 
-        if (!cold && IsHotCode(containingSymbol, treeOptions))
+        if (IsHotCode(containingSymbol, treeOptions) && (evenOnColdPaths || !ColdPaths.IsCold(operation)))
         {
             context = AllocationContext.HotCode;
             return true;
