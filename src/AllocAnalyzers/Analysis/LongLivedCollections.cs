@@ -808,8 +808,7 @@ internal static class LongLivedCollections
 
         foreach (var removal in uses)
         {
-            // A removal followed in its member by an addition makes room (a bounded cache's eviction): the count does not fall.
-            if (removal.Kind == CollectionUseKind.Remove && !removal.InConstructor && !IsFollowedInItsMember(removal, uses))
+            if (removal.Kind == CollectionUseKind.Remove && !removal.InConstructor && !MakesRoom(removal, uses))
             {
                 result.Add(removal);
             }
@@ -817,6 +816,16 @@ internal static class LongLivedCollections
 
         return result;
     }
+
+    /// <summary>
+    /// One entry removed, not in a loop, and an entry added after it in the same member: a bounded cache making room for
+    /// what it adds, whose count does not fall. A removal in a loop or a bulk one (<c>RemoveAll</c>, <c>RemoveRange</c>,
+    /// …) drains the collection, whatever is added after it.
+    /// </summary>
+    private static bool MakesRoom(CollectionUse removal, List<CollectionUse> uses) =>
+        removal.Call?.TargetMethod.Name is "Remove" or "TryRemove" or "RemoveAt" &&
+        Loops.GetLoopRunningEachIteration(removal.Reference) is null &&
+        IsFollowedInItsMember(removal, uses);
 
     /// <summary>
     /// A clear or removal followed, in the same member, by a refill, a trim or a reassignment: reuse, a reset or a

@@ -220,6 +220,36 @@ public sealed class EvictingCollectionNeverShrinksTests
         await test.RunAsync();
     }
 
+    [Fact]
+    public async Task Reports_RemovalsThatDrainBeforeAnAddition_InALoopOrInBulk()
+    {
+        var test = new AnalyzerOnly
+        {
+            TestCode = Cache("""
+                    private readonly Dictionary<string, DateTime> _expiries = new Dictionary<string, DateTime>();
+                    private readonly List<string> _log = new List<string>();
+
+                    public void Set(string key, DateTime expiry, DateTime now)
+                    {
+                        foreach (var expired in new List<string>(_expiries.Keys))
+                        {
+                            if (_expiries[expired] < now)
+                            {
+                                {|#0:_expiries.Remove(expired)|};
+                            }
+                        }
+
+                        _expiries[key] = expiry;
+                        {|#1:_log.RemoveAll(line => line.Length == 0)|};
+                        _log.Add(key);
+                    }
+                """),
+        };
+        test.ExpectedDiagnostics.Add(Info(0).WithArguments("_expiries"));
+        test.ExpectedDiagnostics.Add(Info(1).WithArguments("_log"));
+        await test.RunAsync();
+    }
+
     // ---- the fix: trim when the count fell below a quarter of the capacity ------------------------------------------
 
     [Theory]
