@@ -37,8 +37,10 @@ public sealed class ClosureOnUnusedPathAnalyzer : DiagnosticAnalyzer
         // A lambda out of scope has its closure scope out of scope too (the scope is in the same function), so that cheap check
         // comes first; a lambda that only builds a thrown exception still has its closure made where its scope begins.
         if (creation.Target is not IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda || symbols.IsExpressionTree(creation.Type) ||
-            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out _, evenOnColdPaths: true))
+            !scope.IsInScope(creation, context.ContainingSymbol, context.Options, out _, evenOnColdPaths: true) ||
+            ColdPaths.Classify(creation) == ColdPath.Omitted)
         {
+            // In a call the compiler leaves out (Debug.Assert in Release) there is no lambda and no closure at all (checked in IL).
             return;
         }
 

@@ -516,6 +516,33 @@ public sealed class AllocationScopeTests
     }
 
     [Fact]
+    public Task ClosureOnUnusedPath_DoesNotReportALambdaInACallTheCompilerLeavesOut() => new Alloc021
+    {
+        // Release IL of this method: no display class, no delegate; the Debug build has both.
+        TestCode = """
+            using System;
+            using System.Diagnostics;
+            using System.Linq;
+
+            class HotPathAttribute : Attribute { }
+
+            class Validator
+            {
+                [HotPath]
+                int Check(int[] values, int limit)
+                {
+                    if (values.Length > 100)
+                    {
+                        Debug.Assert(values.All(v => v < limit));
+                    }
+
+                    return values.Length;
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
     public async Task ClosureOnUnusedPath_StillReportsAClosureWhoseLambdaIsInAThrow()
     {
         var test = new Alloc021
